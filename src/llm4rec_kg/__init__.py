@@ -1,0 +1,9 @@
+"""llm4rec-kg: a knowledge graph of research on LLMs for recommendation.
+
+The pipeline runs in stages, one module each:
+``markdown`` (read the awesome list) -> ``importer`` (write the catalog) ->
+``catalog`` (load and check the YAML) -> ``builder`` (records to triples) ->
+``shacl`` (validate the graph) -> ``exports`` (write the files).
+"""
+
+__version__ = "0.1.0"

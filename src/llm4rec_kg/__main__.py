@@ -1,0 +1,3 @@
+from llm4rec_kg.cli import main
+
+main()

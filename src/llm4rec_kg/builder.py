@@ -1,0 +1,338 @@
+"""Stage 3: catalog records to RDF triples.
+
+``triples`` is a generator over plain records, so the same code fills an rdflib Graph for
+small catalogs or a pyoxigraph Store for large ones. No blank nodes are minted: every node
+has an IRI from a stable key, which keeps N-Triples output stable and diffable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from llm4rec_kg import normalize
+from llm4rec_kg.catalog import Catalog
+from llm4rec_kg.markdown import slugify
+from llm4rec_kg.vocab import (
+    DCAT,
+    DCTERMS,
+    FABIO,
+    FAIR4ML,
+    L4R,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    XSD,
+    Minter,
+)
+
+Triple = tuple[Node, Node, Node]
+
+PAPER_CLASSES = {"paper": L4R.Paper, "survey": L4R.Survey, "tutorial": L4R.Tutorial}
+VENUE_CLASSES = {
+    "conference": L4R.Conference,
+    "journal": L4R.Journal,
+    "workshop": L4R.Workshop,
+    "preprint-server": L4R.PreprintServer,
+    "publisher": L4R.Publisher,
+}
+LISTED_PROPERTIES = {
+    "name": L4R.listedName,
+    "title": L4R.listedTitle,
+    "link": L4R.listedLink,
+    "venue": L4R.listedVenue,
+    "year": L4R.listedYear,
+    "code": L4R.listedCode,
+    "code_label": L4R.listedCodeLabel,
+    "llm": L4R.listedModels,
+    "scene": L4R.listedScene,
+    "tasks": L4R.listedTasks,
+    "information": L4R.listedInformation,
+    "url": L4R.listedLink,
+    "project": L4R.listedName,
+}
+# Link labels in the list's Code column that name a programming language.
+LANGUAGES = frozenset({"Python", "Java", "C++", "R", "Julia", "Scala", "Go", "Rust"})
+
+
+def _lit(value: Any) -> Literal:
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, float | Decimal):
+        return Literal(Decimal(str(value)), datatype=XSD.decimal)
+    return Literal(str(value))
+
+
+class _Builder:
+    def __init__(self, catalog: Catalog, mint: Minter) -> None:
+        self.catalog = catalog
+        self.mint = mint
+        self.rows_done: set[URIRef] = set()
+
+    def iri(self, collection: str, key: str) -> URIRef:
+        kind = {
+            "papers": "paper",
+            "models": "model",
+            "families": "family",
+            "venues": "venue",
+            "datasets": "dataset",
+            "sources": "source",
+            "conflicts": "conflict",
+        }[collection]
+        return self.mint(kind, key)
+
+    def concept(self, scheme: str, key: str) -> URIRef:
+        return self.mint("concept", scheme, key)
+
+    def all(self) -> Iterator[Triple]:
+        yield from self.sources()
+        yield from self.concepts()
+        yield from self.families()
+        yield from self.venues()
+        yield from self.models()
+        yield from self.papers()
+        yield from self.datasets()
+        yield from self.conflicts()
+
+    def sources(self) -> Iterator[Triple]:
+        for key, src in self.catalog.entries("sources"):
+            s = self.iri("sources", key)
+            yield from (
+                (s, RDF.type, L4R.SourceDocument),
+                (s, RDF.type, PROV.Entity),
+                (s, RDFS.label, _lit(src["title"])),
+                (s, DCTERMS.title, _lit(src["title"])),
+            )
+            if src.get("repository"):
+                yield s, DCTERMS.source, URIRef(src["repository"])
+            if src.get("commit"):
+                yield s, L4R.commit, _lit(src["commit"])
+            if src.get("date"):
+                yield s, DCTERMS.date, Literal(src["date"], datatype=XSD.date)
+            if src.get("url"):
+                yield s, SDO.url, URIRef(src["url"])
+
+    def concepts(self) -> Iterator[Triple]:
+        for scheme_key, scheme in self.catalog.entries("concepts"):
+            s = self.mint("concept", scheme_key)
+            yield from (
+                (s, RDF.type, SKOS.ConceptScheme),
+                (s, RDFS.label, _lit(scheme["label"])),
+                (s, SKOS.prefLabel, _lit(scheme["label"])),
+            )
+            if scheme.get("definition"):
+                yield s, SKOS.definition, _lit(scheme["definition"])
+            for key, concept in sorted(scheme["concepts"].items()):
+                c = self.concept(scheme_key, key)
+                yield from (
+                    (c, RDF.type, SKOS.Concept),
+                    (c, SKOS.inScheme, s),
+                    (c, SKOS.topConceptOf, s),
+                    (s, SKOS.hasTopConcept, c),
+                    (c, RDFS.label, _lit(concept["label"])),
+                    (c, SKOS.prefLabel, _lit(concept["label"])),
+                )
+                yield from ((c, SKOS.altLabel, _lit(a)) for a in concept.get("alt_labels") or [])
+                if concept.get("definition"):
+                    yield c, SKOS.definition, _lit(concept["definition"])
+                if concept.get("scope_note"):
+                    yield c, SKOS.scopeNote, _lit(concept["scope_note"])
+
+    def families(self) -> Iterator[Triple]:
+        for key, family in self.catalog.entries("families"):
+            s = self.iri("families", key)
+            yield from ((s, RDF.type, L4R.ModelFamily), (s, RDFS.label, _lit(family["label"])))
+            yield from ((s, SKOS.altLabel, _lit(a)) for a in family.get("aliases") or [])
+
+    def venues(self) -> Iterator[Triple]:
+        for key, venue in self.catalog.entries("venues"):
+            s = self.iri("venues", key)
+            yield from ((s, RDF.type, L4R.Venue), (s, RDFS.label, _lit(venue["label"])))
+            if venue.get("kind"):
+                yield s, RDF.type, VENUE_CLASSES[venue["kind"]]
+            yield from ((s, SKOS.altLabel, _lit(a)) for a in venue.get("aliases") or [])
+
+    def models(self) -> Iterator[Triple]:
+        for key, model in self.catalog.entries("models"):
+            s = self.iri("models", key)
+            yield from (
+                (s, RDF.type, L4R.LanguageModel),
+                (s, RDF.type, FAIR4ML.MLModel),
+                (s, RDFS.label, _lit(model["label"])),
+            )
+            yield from ((s, SKOS.altLabel, _lit(a)) for a in model.get("aliases") or [])
+            if model.get("family"):
+                yield s, L4R.family, self.iri("families", model["family"])
+            if maker := model.get("maker"):
+                org = self.mint("organization", slugify(maker["name"]))
+                yield from (
+                    (s, SDO.creator, org),
+                    (org, RDF.type, SDO.Organization),
+                    (org, RDFS.label, _lit(maker["name"])),
+                )
+                if maker.get("url"):
+                    yield org, SDO.url, URIRef(maker["url"])
+            for field, prop in (("url", SDO.url),):
+                if model.get(field):
+                    yield s, prop, URIRef(model[field])
+            for field, prop in (
+                ("year", L4R.year),
+                ("open_source", L4R.openSource),
+                ("supports_chinese", L4R.supportsChinese),
+                ("single_gpu", L4R.singleGpuDebuggable),
+            ):
+                if model.get(field) is not None:
+                    yield s, prop, _lit(model[field])
+            yield from self.provenance(s, model.get("provenance") or [])
+
+    def papers(self) -> Iterator[Triple]:
+        for key, paper in self.catalog.entries("papers"):
+            s = self.iri("papers", key)
+            label = paper.get("short_name") or paper["title"]
+            yield from (
+                (s, RDF.type, PAPER_CLASSES[paper["type"]]),
+                (s, RDF.type, SDO.ScholarlyArticle),
+                (s, RDFS.label, _lit(label)),
+                (s, DCTERMS.title, _lit(paper["title"])),
+                (s, DCTERMS.issued, _lit(paper["year"])),
+                (s, SDO.url, URIRef(paper["link"])),
+            )
+            if paper.get("short_name"):
+                yield s, L4R.shortName, _lit(paper["short_name"])
+            if paper.get("venue"):
+                yield s, DCTERMS.isPartOf, self.iri("venues", paper["venue"])
+            if paper.get("paradigm"):
+                yield s, L4R.paradigm, self.concept("paradigm", paper["paradigm"])
+            for model in paper.get("models") or []:
+                yield s, L4R.usesModel, self.iri("models", model)
+            if paper.get("arxiv"):
+                yield from (
+                    (s, FABIO.hasArXivId, _lit(paper["arxiv"])),
+                    (s, SDO.sameAs, URIRef(f"https://arxiv.org/abs/{paper['arxiv']}")),
+                )
+            if paper.get("doi"):
+                yield s, SDO.sameAs, URIRef(f"https://doi.org/{paper['doi']}")
+            if paper.get("code"):
+                yield from self.code(s, paper["code"], paper.get("code_label"))
+            yield from self.provenance(s, paper["provenance"])
+
+    def code(self, paper: URIRef, url: str, label: str | None) -> Iterator[Triple]:
+        repo = normalize.repository(url)
+        if repo is None:
+            yield paper, L4R.codeLink, URIRef(url)
+            return
+        r = self.mint("repository", *repo.key.split("/"))
+        yield from (
+            (paper, L4R.code, r),
+            (r, RDF.type, L4R.CodeRepository),
+            (r, RDF.type, SDO.SoftwareSourceCode),
+            (r, RDFS.label, _lit(f"{repo.owner}/{repo.name}")),
+            (r, SDO.codeRepository, URIRef(repo.url)),
+            (r, L4R.host, _lit(repo.host)),
+            (r, L4R.owner, _lit(repo.owner)),
+            (r, L4R.repositoryName, _lit(repo.name)),
+        )
+        if repo.path:
+            yield paper, L4R.codePath, _lit(repo.path)
+        if label in LANGUAGES:
+            yield r, SDO.programmingLanguage, _lit(label)
+
+    def datasets(self) -> Iterator[Triple]:
+        for key, dataset in self.catalog.entries("datasets"):
+            s = self.iri("datasets", key)
+            yield from (
+                (s, RDF.type, L4R.Dataset),
+                (s, RDF.type, DCAT.Dataset),
+                (s, RDF.type, SDO.Dataset),
+                (s, RDFS.label, _lit(dataset["label"])),
+                (s, DCTERMS.title, _lit(dataset["label"])),
+            )
+            if dataset.get("description"):
+                yield s, DCTERMS.description, _lit(dataset["description"])
+            if dataset.get("landing_page"):
+                yield s, DCAT.landingPage, URIRef(dataset["landing_page"])
+            for domain in dataset.get("domains") or []:
+                yield s, DCAT.theme, self.concept("domain", domain)
+            for task in dataset.get("tasks") or []:
+                yield s, L4R.task, self.concept("task", task)
+            if dataset.get("paper"):
+                yield s, DCTERMS.isReferencedBy, self.iri("papers", dataset["paper"])
+            for stat in dataset.get("statistics") or []:
+                st = self.mint("dataset", key, "statistic", stat["measure"])
+                yield from (
+                    (s, L4R.statistic, st),
+                    (st, RDF.type, L4R.DatasetStatistic),
+                    (st, RDFS.label, _lit(stat["label"])),
+                    (st, L4R.measure, _lit(stat["measure"])),
+                    (st, RDF.value, _lit(stat["value"])),
+                    (st, L4R.approximate, _lit(bool(stat.get("approximate")))),
+                )
+            yield from self.provenance(s, dataset["provenance"])
+
+    def conflicts(self) -> Iterator[Triple]:
+        for key, conflict in self.catalog.entries("conflicts"):
+            s = self.iri("conflicts", key)
+            yield from (
+                (s, RDF.type, L4R.DataConflict),
+                (s, RDFS.label, _lit(key)),
+                (s, L4R.conflictKind, _lit(conflict["kind"])),
+                (s, RDFS.comment, _lit(conflict["description"])),
+                (s, L4R.resolution, _lit(conflict["resolution"])),
+                (s, L4R.status, _lit(conflict["status"])),
+            )
+            if conflict.get("field"):
+                yield s, L4R.field, _lit(conflict["field"])
+            for entity in conflict["entities"]:
+                yield s, L4R.involves, self.iri("papers", entity)
+
+    def provenance(self, entity: URIRef, records: Iterable[dict[str, Any]]) -> Iterator[Triple]:
+        for record in records:
+            row = self.mint("source", record["source"], record["section"], str(record["row"]))
+            yield entity, PROV.wasDerivedFrom, row
+            if row in self.rows_done:
+                continue
+            self.rows_done.add(row)
+            label = f"{record['section']} row {record['row']}"
+            yield from (
+                (row, RDF.type, L4R.SourceRow),
+                (row, RDF.type, PROV.Entity),
+                (row, RDFS.label, _lit(label)),
+                (row, DCTERMS.isPartOf, self.iri("sources", record["source"])),
+                (row, L4R.section, _lit(record["section"])),
+                (row, L4R.rowIndex, _lit(record["row"])),
+            )
+            if record.get("line") is not None:
+                yield row, L4R.line, _lit(record["line"])
+            for column, value in sorted((record.get("listed") or {}).items()):
+                if value is not None:
+                    yield row, LISTED_PROPERTIES[column], _lit(value)
+
+
+def triples(catalog: Catalog, mint: Minter) -> Iterator[Triple]:
+    """Every triple of the graph, generated from the catalog's records."""
+    return _Builder(catalog, mint).all()
+
+
+def subjects(catalog: Catalog, mint: Minter) -> dict[URIRef, tuple[str, str]]:
+    """Which catalog entry each entity IRI comes from, for locating graph-level problems."""
+    builder = _Builder(catalog, mint)
+    return {
+        builder.iri(name, key): (name, key)
+        for name in ("papers", "models", "families", "venues", "datasets", "sources", "conflicts")
+        for key in catalog.get(name)
+    }
+
+
+def build_graph(catalog: Catalog, mint: Minter) -> Graph:
+    graph = Graph()
+    for triple in triples(catalog, mint):
+        graph.add(triple)
+    return graph

@@ -1,0 +1,204 @@
+"""Pure functions that read identifiers, repositories, model names and numbers out of cells.
+
+Nothing here guesses: a link that is not recognisably an arXiv id, a DOI or a repository
+gives None, and the caller keeps the link as listed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+
+_ARXIV_NEW = r"\d{4}\.\d{4,5}"
+_ARXIV_OLD = r"[a-z][a-z.-]+/\d{7}"
+_ARXIV_URL = re.compile(
+    rf"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})"
+    r"(?P<version>v\d+)?(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+_DOI = re.compile(r"(10\.\d{4,9}/[^\s?#]+)")
+_DOI_HOSTS = ("doi.org", "dx.doi.org", "dl.acm.org", "link.springer.com", "onlinelibrary.wiley.com")
+_REPO_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
+TRACKING_PARAMS = re.compile(r"^(utm_.*|casa_token|fbclid|gclid|mc_[a-z]+|ref|ref_src|usp)$")
+
+
+@dataclass(frozen=True)
+class Repository:
+    host: str
+    owner: str
+    name: str
+    path: str | None
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.host}/{self.owner}/{self.name}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.host.split('.')[0]}/{self.owner}/{self.name}".lower()
+
+
+@dataclass(frozen=True)
+class Statistic:
+    measure: str
+    label: str
+    value: int | Decimal
+    approximate: bool
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv identifier (without version) of an abs, pdf or mirror link."""
+    match = _ARXIV_URL.match(url.strip())
+    return match.group("id").lower() if match else None
+
+
+def arxiv_version(url: str) -> str | None:
+    match = _ARXIV_URL.match(url.strip())
+    return match.group("version") if match else None
+
+
+def arxiv_year(identifier: str) -> int | None:
+    """The year an arXiv id was assigned (new-style ids are YYMM.NNNNN)."""
+    match = re.match(r"^(\d{2})(\d{2})\.", identifier) or re.match(r"^[a-z.-]+/(\d{2})", identifier)
+    if not match:
+        return None
+    yy = int(match.group(1))
+    return 1900 + yy if yy >= 91 else 2000 + yy
+
+
+def doi(url: str) -> str | None:
+    """The DOI inside a doi.org or publisher link (ACM DL, Springer), lower-cased."""
+    parts = urlsplit(url.strip())
+    if parts.hostname not in _DOI_HOSTS:
+        return None
+    match = _DOI.search(unquote(parts.path))
+    return match.group(1).rstrip("/.").lower() if match else None
+
+
+def repository(url: str) -> Repository | None:
+    """Host, owner and name of a code-hosting link to one repository (or a folder in it)."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    if host not in _REPO_HOSTS:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) < 2:
+        return None
+    owner, name = segments[0], segments[1].removesuffix(".git")
+    rest = segments[2:]
+    path = "/".join(rest[2:]) if rest[:1] in (["tree"], ["blob"]) and len(rest) > 2 else None
+    return Repository(host, owner, name, path)
+
+
+def tracking_params(url: str) -> list[str]:
+    return [key for key, _ in parse_qsl(urlsplit(url).query) if TRACKING_PARAMS.match(key)]
+
+
+def strip_tracking(url: str) -> str:
+    parts = urlsplit(url)
+    kept = [(k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMS.match(k)]
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def canonical_link(url: str) -> str:
+    """The canonical form of a paper link: arXiv abs page, doi.org, or the link untracked."""
+    if identifier := arxiv_id(url):
+        return f"https://arxiv.org/abs/{identifier}"
+    if identifier := doi(url):
+        return f"https://doi.org/{identifier}"
+    return strip_tracking(url.strip())
+
+
+def title_key(title: str) -> str:
+    """Titles compared case- and punctuation-blind, to tell one paper from another."""
+    return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
+
+
+_MODEL_SPLIT = re.compile(r"\s*(?:,|/|\+|\band\b)\s*")
+_QUALIFIER = re.compile(r"\s*\(([^)]*)\)\s*")
+
+
+def split_models(cell: str) -> list[tuple[str, str | None]]:
+    """The model names in an LLM cell, each with a parenthesised qualifier if it had one.
+
+    "GPT-2/ DialoGPT /BART" -> GPT-2, DialoGPT, BART; "LaMDA(video)" -> LaMDA (video).
+    """
+    names: list[tuple[str, str | None]] = []
+    for token in _MODEL_SPLIT.split(cell.strip()):
+        qualifier = _QUALIFIER.search(token)
+        name = _QUALIFIER.sub(" ", token).strip()
+        if name:
+            names.append((name, qualifier.group(1).strip() if qualifier else None))
+    return names
+
+
+_SCALES = {
+    "k": Decimal(1_000),
+    "thousand": Decimal(1_000),
+    "million": Decimal(1_000_000),
+    "billion": Decimal(1_000_000_000),
+}
+_NUMBER = r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<scale>k\b|thousand|million|billion)?"
+_QUALIFIERS = r"(?P<qual>(?i:about|approximately|around|more than|over|nearly|almost))\s+"
+_LABELLED = re.compile(rf"(?P<label>[A-Z][A-Za-z ]{{1,30}}?):\s*{_NUMBER}")
+_COUNTED = re.compile(
+    rf"(?:{_QUALIFIERS})?(?<![\w.,]){_NUMBER}\s+"
+    r"(?P<label>(?:(?!by\b|like\b|and\b|generated\b|from\b|of\b|k\b|thousand\b|million\b|billion\b)[A-Za-z][\w-]*\s?){1,4})"
+)
+
+
+def _number(num: str, scale: str | None) -> int | Decimal:
+    value = Decimal(num.replace(",", "")) * _SCALES.get((scale or "").lower(), Decimal(1))
+    return int(value) if value == value.to_integral_value() else value
+
+
+def statistics(text: str) -> list[Statistic]:
+    """Counts stated in a dataset description, as numbers.
+
+    Reads "Ratings: 82.83 million" and "3,606,249 train sessions"; a qualifier such as
+    "about" or "more than" marks the figure approximate. Years and ranges are not counts.
+    """
+    found: dict[str, Statistic] = {}
+    for match in _LABELLED.finditer(text):
+        label = match.group("label").strip()
+        found.setdefault(
+            _measure(label),
+            Statistic(_measure(label), label, _number(match["num"], match["scale"]), False),
+        )
+    for match in _COUNTED.finditer(text):
+        label = match.group("label").strip()
+        if re.fullmatch(r"(19|20)\d\d", match["num"]) or _measure(label) in found:
+            continue
+        stat = Statistic(
+            _measure(label), label, _number(match["num"], match["scale"]), match["qual"] is not None
+        )
+        found[stat.measure] = stat
+    return list(found.values())
+
+
+def _measure(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+
+
+_PII = re.compile(r"/pii/(S?[0-9X]+)", re.IGNORECASE)
+_OPENREVIEW = re.compile(r"openreview\.net/(?:pdf|forum)\?id=([\w-]+)")
+
+
+def entity_key(url: str) -> str | None:
+    """A stable catalog key from the identifier in a paper link, or None when it has none."""
+    if identifier := arxiv_id(url):
+        return f"arxiv-{identifier.replace('/', '-')}"
+    if identifier := doi(url):
+        return "doi-" + re.sub(r"[^a-z0-9.]+", "-", identifier).strip("-")
+    if match := _PII.search(url):
+        return f"pii-{match.group(1).lower()}"
+    if match := _OPENREVIEW.search(url):
+        return f"openreview-{match.group(1).lower()}"
+    return None
+
+
+def name_key(text: str) -> str:
+    """How names are matched against aliases: case, spacing and hyphenation folded."""
+    return re.sub(r"[\s_-]+", "", text.casefold())

@@ -1,0 +1,320 @@
+"""The catalog schema: what each YAML file holds, checked before any triple is built.
+
+The schema is data (``Field`` trees), and one walker checks it, so that an error names the
+file, line, entry and field, suggests the nearest known key, and never stops at the first
+problem. Value ranges (years, patterns) are left to the SHACL shapes, which guard the graph
+itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from llm4rec_kg.errors import Problem
+from llm4rec_kg.yamlio import line_of
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: str  # str | int | number | bool | url | date | list | map | record
+    required: bool = False
+    ref: str | None = None  # the collection a string value must name
+    choices: tuple[str, ...] = ()
+    items: Field | None = None  # for lists, and for maps whose keys are free
+    fields: Mapping[str, Field] = field(default_factory=dict)  # for records
+
+
+def _str(**kw: Any) -> Field:
+    return Field("str", **kw)
+
+
+def _list(items: Field, **kw: Any) -> Field:
+    return Field("list", items=items, **kw)
+
+
+def _record(fields: Mapping[str, Field], **kw: Any) -> Field:
+    return Field("record", fields=fields, **kw)
+
+
+# The source columns a provenance record may quote, as the importer names them.
+LISTED_COLUMNS = (
+    "name",
+    "title",
+    "link",
+    "venue",
+    "year",
+    "code",
+    "code_label",
+    "llm",
+    "scene",
+    "tasks",
+    "information",
+    "url",
+    "project",
+)
+
+PROVENANCE = _list(
+    _record(
+        {
+            "source": _str(required=True, ref="sources"),
+            "section": _str(required=True),
+            "row": Field("int", required=True),
+            "line": Field("int"),
+            "listed": _record({column: _str() for column in LISTED_COLUMNS}),
+        }
+    ),
+    required=True,
+)
+
+PAPER_TYPES = ("paper", "survey", "tutorial")
+VENUE_KINDS = ("conference", "journal", "workshop", "preprint-server", "publisher")
+CONFLICT_KINDS = ("duplicate-rows", "shared-link", "shared-short-name", "value-disagreement")
+
+ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
+    "sources": {
+        "title": _str(required=True),
+        "repository": Field("url"),
+        "commit": _str(),
+        "date": Field("date"),
+        "url": Field("url"),
+        "file": _str(),
+    },
+    "concepts": {
+        "label": _str(required=True),
+        "definition": _str(),
+        "concepts": Field(
+            "map",
+            required=True,
+            items=_record(
+                {
+                    "label": _str(required=True),
+                    "alt_labels": _list(_str()),
+                    "definition": _str(),
+                    "scope_note": _str(),
+                }
+            ),
+        ),
+    },
+    "families": {"label": _str(required=True), "aliases": _list(_str())},
+    "venues": {
+        "label": _str(required=True),
+        "aliases": _list(_str()),
+        "kind": _str(choices=VENUE_KINDS),
+    },
+    "models": {
+        "label": _str(required=True),
+        "aliases": _list(_str()),
+        "family": _str(ref="families"),
+        "maker": _record({"name": _str(required=True), "url": Field("url")}),
+        "url": Field("url"),
+        "year": Field("int"),
+        "open_source": Field("bool"),
+        "supports_chinese": Field("bool"),
+        "single_gpu": Field("bool"),
+        "provenance": Field("list", items=PROVENANCE.items),
+    },
+    "model-readings": {
+        "models": _list(_str(ref="models"), required=True),
+        "reason": _str(required=True),
+    },
+    "papers": {
+        "type": _str(required=True, choices=PAPER_TYPES),
+        "short_name": _str(),
+        "title": _str(required=True),
+        "year": Field("int", required=True),
+        "venue": _str(ref="venues"),
+        "paradigm": _str(ref="concepts:paradigm"),
+        "models": _list(_str(ref="models")),
+        "link": Field("url", required=True),
+        "arxiv": _str(),
+        "doi": _str(),
+        "code": Field("url"),
+        "code_label": _str(),
+        "provenance": PROVENANCE,
+    },
+    "datasets": {
+        "label": _str(required=True),
+        "domains": _list(_str(ref="concepts:domain")),
+        "tasks": _list(_str(ref="concepts:task")),
+        "description": _str(),
+        "landing_page": Field("url"),
+        "paper": _str(ref="papers"),
+        "statistics": _list(
+            _record(
+                {
+                    "measure": _str(required=True),
+                    "label": _str(required=True),
+                    "value": Field("number", required=True),
+                    "approximate": Field("bool"),
+                }
+            )
+        ),
+        "provenance": PROVENANCE,
+    },
+    "conflicts": {
+        "kind": _str(required=True, choices=CONFLICT_KINDS),
+        "entities": _list(_str(ref="papers"), required=True),
+        "field": _str(),
+        "description": _str(required=True),
+        "resolution": _str(required=True),
+        "status": _str(required=True, choices=("open", "resolved")),
+    },
+}
+
+# Files in load order; a file may only refer to collections loaded before it or to itself.
+COLLECTIONS: tuple[str, ...] = tuple(ENTRY_FIELDS)
+REQUIRED_COLLECTIONS = frozenset({"sources", "concepts", "venues", "models", "papers"})
+
+
+def _type_ok(kind: str, value: Any) -> bool:
+    if kind in ("str", "url"):
+        return isinstance(value, str)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, datetime.date) or (isinstance(value, str) and _is_iso_date(value))
+    if kind == "list":
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_KIND_NAMES = {
+    "str": "a string",
+    "url": "a URL string",
+    "int": "a whole number",
+    "number": "a number",
+    "bool": "true or false",
+    "date": "a date (YYYY-MM-DD)",
+    "list": "a list",
+    "map": "a mapping",
+    "record": "a mapping",
+}
+
+
+@dataclass
+class Checker:
+    """Walks one collection's entries against ENTRY_FIELDS, collecting problems."""
+
+    file: str
+    known: Mapping[str, set[str]]
+    problems: list[Problem] = field(default_factory=list)
+
+    def collection(self, name: str, data: Any) -> None:
+        if data is None:
+            return
+        if not isinstance(data, dict):
+            self._add(line_of(data), None, None, "the file must be a mapping of entry ids")
+            return
+        record = _record(ENTRY_FIELDS[name])
+        for key, entry in data.items():
+            if not isinstance(key, str):
+                self._add(line_of(data, key), str(key), None, "entry ids must be strings")
+                continue
+            self._value(record, entry, key, None, line_of(data, key))
+
+    def _add(self, line: int | None, entry: str | None, path: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, line, entry, path, message))
+
+    def _value(
+        self, spec: Field, value: Any, entry: str, path: str | None, line: int | None
+    ) -> None:
+        if value is None:
+            if spec.required:
+                self._add(line, entry, path, "is required but empty")
+            return
+        if not _type_ok(spec.kind, value):
+            found = type(value).__name__
+            self._add(line, entry, path, f"must be {_KIND_NAMES[spec.kind]}, not {found}")
+            return
+        if spec.kind == "url" and not value.startswith(("http://", "https://")):
+            self._add(line, entry, path, f"must be an http(s) URL, not {value!r}")
+        if spec.choices and value not in spec.choices:
+            self._add(
+                line,
+                entry,
+                path,
+                f"{value!r} is not one of: {', '.join(spec.choices)}" + _hint(value, spec.choices),
+            )
+        if spec.ref is not None:
+            self._ref(spec.ref, value, entry, path, line)
+        if spec.kind == "list" and spec.items is not None:
+            for i, item in enumerate(value):
+                self._value(spec.items, item, entry, f"{path}[{i}]", line_of(value, i) or line)
+        elif spec.kind == "map" and spec.items is not None:
+            for key, item in value.items():
+                self._value(
+                    spec.items, item, entry, _join(path, str(key)), line_of(value, key) or line
+                )
+        elif spec.kind == "record":
+            self._record(spec, value, entry, path, line)
+
+    def _record(
+        self, spec: Field, value: dict[str, Any], entry: str, path: str | None, line: int | None
+    ) -> None:
+        for key in value:
+            if key not in spec.fields:
+                self._add(
+                    line_of(value, key) or line,
+                    entry,
+                    _join(path, str(key)),
+                    f"unknown key{_hint(str(key), spec.fields)}",
+                )
+        for name, sub in spec.fields.items():
+            if name in value:
+                self._value(
+                    sub, value[name], entry, _join(path, name), line_of(value, name) or line
+                )
+            elif sub.required:
+                self._add(line_of(value) or line, entry, _join(path, name), "is required")
+
+    def _ref(self, target: str, value: str, entry: str, path: str | None, line: int | None) -> None:
+        ids = self.known.get(target, set())
+        if value not in ids:
+            what = target.replace("concepts:", "concept in scheme ")
+            self._add(line, entry, path, f"no {what} with id {value!r}{_hint(value, ids)}")
+
+
+def _join(path: str | None, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _hint(value: str, options: Any) -> str:
+    close = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def known_ids(collections: Mapping[str, Any]) -> dict[str, set[str]]:
+    """The ids each reference may name, including concepts per scheme."""
+    known: dict[str, set[str]] = {}
+    for name, data in collections.items():
+        if not isinstance(data, dict):
+            continue
+        known[name] = {str(key) for key in data}
+        if name == "concepts":
+            for scheme, body in data.items():
+                concepts = body.get("concepts") if isinstance(body, dict) else None
+                if isinstance(concepts, dict):
+                    known[f"concepts:{scheme}"] = {str(key) for key in concepts}
+    return known
+
+
+def check(file: str, name: str, data: Any, known: Mapping[str, set[str]]) -> Iterator[Problem]:
+    checker = Checker(file, known)
+    checker.collection(name, data)
+    yield from checker.problems

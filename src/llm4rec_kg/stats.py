@@ -1,0 +1,69 @@
+"""Summary figures of a built graph, each computed by a SPARQL query in ``sparql/``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from llm4rec_kg.resources import internal_query
+from llm4rec_kg.vocab import PREFIXES
+
+
+@dataclass(frozen=True)
+class Stats:
+    triples: int
+    entities: dict[str, int]
+    source_rows: dict[str, int]
+    top_models: list[dict[str, Any]]
+    papers_per_year_paradigm: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def compact(iri: URIRef | str) -> str:
+    text = str(iri)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace) :]}"
+    return text
+
+
+def _rows(graph: Graph, name: str) -> list[Any]:
+    return list(graph.query(internal_query(name)))
+
+
+def compute(graph: Graph, top: int = 10) -> Stats:
+    return Stats(
+        triples=len(graph),
+        entities={compact(r[0]): int(r[1]) for r in _rows(graph, "entities_per_class")},
+        source_rows={str(r[0]): int(r[1]) for r in _rows(graph, "rows_per_section")},
+        top_models=[
+            {"model": str(r[1]), "papers": int(r[2])} for r in _rows(graph, "top_models")[:top]
+        ],
+        papers_per_year_paradigm=[
+            {"year": int(r[0]), "paradigm": str(r[1]), "papers": int(r[2])}
+            for r in _rows(graph, "papers_per_year_paradigm")
+        ],
+    )
+
+
+def render(stats: Stats) -> str:
+    lines = [f"Triples: {stats.triples}", "", "Entities per class"]
+    lines += _table(list(stats.entities.items()))
+    lines += ["", "Source rows per section"]
+    lines += _table(list(stats.source_rows.items()))
+    lines += ["", "Top LLMs (papers using them)"]
+    lines += _table([(m["model"], m["papers"]) for m in stats.top_models])
+    lines += ["", "Papers per year and paradigm"]
+    lines += _table(
+        [(f"{p['year']}  {p['paradigm']}", p["papers"]) for p in stats.papers_per_year_paradigm]
+    )
+    return "\n".join(lines)
+
+
+def _table(rows: list[tuple[str, int]]) -> list[str]:
+    width = max((len(name) for name, _ in rows), default=0)
+    return [f"  {name:<{width}}  {count:>5}" for name, count in rows]
