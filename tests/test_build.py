@@ -1,0 +1,210 @@
+"""The graph and its exports: round trips, SHACL, atomic writes, determinism, real counts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from llm4rec_kg import pipeline
+from llm4rec_kg.errors import InvalidDataError
+from llm4rec_kg.vocab import DCTERMS, L4R, RDF, SDO
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_turtle_and_ntriples_and_jsonld_parse_back_isomorphic(
+        real_build: pipeline.BuildResult) -> None:
+    graph = real_build.validated.graph
+    out = real_build.files[0].parent
+    for name, fmt in (("llm4rec.ttl", "turtle"), ("llm4rec.nt", "nt"),
+                      ("llm4rec.jsonld", "json-ld")):
+        parsed = Graph().parse(out / name, format=fmt)
+        assert len(parsed) == len(graph), name
+        assert isomorphic(parsed, graph), name
+
+
+def test_turtle_parses_in_pyoxigraph(real_build: pipeline.BuildResult) -> None:
+    out = real_build.files[0].parent
+    store = pyoxigraph.Store()
+    store.load(path=str(out / "llm4rec.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    assert len(store) == real_build.validated.triples
+
+
+def test_ntriples_lines_are_sorted_and_unique(real_build: pipeline.BuildResult) -> None:
+    lines = (real_build.files[0].parent / "llm4rec.nt").read_text().splitlines()
+    assert lines == sorted(set(lines))
+
+
+def test_jsonld_uses_the_context(real_build: pipeline.BuildResult) -> None:
+    import json
+
+    data = json.loads((real_build.files[0].parent / "llm4rec.jsonld").read_text())
+    assert data["@context"]["l4r"] == str(L4R)
+    tallrec = next(n for n in data["@graph"]
+                   if n["@id"] == "https://w3id.org/llm4rec/paper/arxiv-2305.00447")
+    assert tallrec["year"] == 2023
+    assert tallrec["usesModel"] == "https://w3id.org/llm4rec/model/llama"
+
+
+def test_void_counts_match_the_graph(real_build: pipeline.BuildResult) -> None:
+    from rdflib import VOID
+
+    void = Graph().parse(real_build.files[0].parent / "void.ttl")
+    dataset = URIRef("https://w3id.org/llm4rec/")
+    assert int(void.value(dataset, VOID.triples)) == real_build.validated.triples
+    partitions = {void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
+                  for p in void.objects(dataset, VOID.classPartition)}
+    assert partitions[L4R.Paper] == 73
+    assert partitions[L4R.LanguageModel] == len(real_build.validated.catalog.get("models"))
+    assert len(list(void.objects(dataset, VOID.dataDump))) == 3
+
+
+def test_real_catalog_has_every_source_row(real_build: pipeline.BuildResult) -> None:
+    from llm4rec_kg import stats
+
+    figures = stats.compute(real_build.validated.graph)
+    assert figures.source_rows == {
+        "no-tuning": 36, "supervised-fine-tuning": 38, "related-survey": 9,
+        "related-tutorial": 2, "common-datasets": 9,
+        "single-card-debuggable-generative-language-models-that-support-chinese-corpus": 7}
+    assert figures.entities["l4r:Survey"] == 8  # 9 rows, one listed twice
+    assert figures.entities["l4r:Tutorial"] == 2
+    assert figures.entities["l4r:Dataset"] == 9
+
+
+def test_every_entity_traces_to_a_source_row(real_build: pipeline.BuildResult) -> None:
+    graph = real_build.validated.graph
+    rows = """
+        PREFIX l4r: <https://w3id.org/llm4rec/ontology#>
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?e WHERE {
+          VALUES ?class { l4r:Paper l4r:Survey l4r:Tutorial l4r:Dataset }
+          ?e a ?class . FILTER NOT EXISTS { ?e prov:wasDerivedFrom/l4r:rowIndex ?i } }"""
+    assert list(graph.query(rows)) == []
+
+
+def test_same_base_model_as_tallrec_with_aliases_merged(real_build: pipeline.BuildResult) -> None:
+    query = """
+        PREFIX l4r: <https://w3id.org/llm4rec/ontology#>
+        SELECT DISTINCT ?name WHERE {
+          ?tallrec l4r:shortName "TALLRec" ; l4r:usesModel ?model .
+          ?other l4r:usesModel ?model ; l4r:shortName ?name .
+          FILTER (?other != ?tallrec) }
+        ORDER BY ?name"""
+    names = [str(r[0]) for r in real_build.validated.graph.query(query)]
+    # "LLaMA-7b", "LLaMa", "LLaMA" and "Llama" rows are all the one LLaMA model.
+    assert names == ["BIGRec", "GenRec", "LLMCRS", "ONCE", "PALR", "RecInterpreter", "TransRec"]
+
+
+def test_papers_per_venue_merges_spellings(real_build: pipeline.BuildResult) -> None:
+    query = """
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX schema: <https://schema.org/>
+        SELECT ?venue (COUNT(?p) AS ?n) WHERE {
+          ?p a schema:ScholarlyArticle ; dcterms:isPartOf/rdfs:label ?venue }
+        GROUP BY ?venue"""
+    counts = {str(r[0]): int(r[1]) for r in real_build.validated.graph.query(query)}
+    assert "arxiv" not in counts and "Recsys" not in counts
+    assert counts["RecSys"] == 10
+    assert sum(counts.values()) == 83
+
+
+def test_year_filters_work_in_rdflib_and_oxigraph(real_build: pipeline.BuildResult) -> None:
+    query = ("PREFIX dcterms: <http://purl.org/dc/terms/> "
+             "SELECT (COUNT(?p) AS ?n) WHERE { ?p dcterms:issued ?y FILTER(?y >= 2023) }")
+    in_rdflib = int(next(iter(real_build.validated.graph.query(query)))[0])
+    store = pyoxigraph.Store()
+    store.load(path=str(real_build.files[0].parent / "llm4rec.nt"),
+               format=pyoxigraph.RdfFormat.N_TRIPLES)
+    in_oxigraph = int(next(iter(store.query(query)))[0].value)
+    assert in_rdflib == in_oxigraph > 70
+
+
+def test_shacl_catches_a_broken_entry(real_catalog: Path) -> None:
+    papers = real_catalog / "papers.yaml"
+    text = papers.read_text()
+    start = text.index("arxiv-2305.00447:\n")
+    year = text.index("  year: 2023\n", start)
+    papers.write_text(text[:year] + "  year: 1850\n" + text[year + len("  year: 2023\n"):])
+    key_line = text[:start].count("\n") + 1
+    with pytest.raises(InvalidDataError) as err:
+        pipeline.validate(real_catalog)
+    assert err.value.stage == "shacl"
+    (problem,) = err.value.problems
+    assert (problem.file, problem.entry, problem.field) == (str(papers), "arxiv-2305.00447",
+                                                            "dcterms:issued")
+    assert problem.line == key_line
+    assert "1990 to 2100" in problem.message
+
+
+def test_shacl_checks_the_graph_itself(real_build: pipeline.BuildResult) -> None:
+    from llm4rec_kg import shacl
+
+    graph = Graph()
+    for triple in real_build.validated.graph:
+        graph.add(triple)
+    tallrec = URIRef("https://w3id.org/llm4rec/paper/arxiv-2305.00447")
+    graph.remove((tallrec, DCTERMS.title, None))
+    graph.add((tallrec, L4R.usesModel, URIRef("https://w3id.org/llm4rec/venue/arxiv")))
+    messages = sorted(p.field or "" for p in shacl.validate_graph(graph, {}))
+    assert messages == ["dcterms:title", "l4r:usesModel"]
+
+
+def test_failed_build_leaves_previous_exports(real_catalog: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pipeline.build(real_catalog, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    venues = real_catalog / "venues.yaml"
+    venues.write_text(venues.read_text().replace("label: RecSys", "label: ''"))
+    with pytest.raises(InvalidDataError):
+        pipeline.build(real_catalog, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_failing_writer_leaves_previous_exports(tmp_path: Path) -> None:
+    from llm4rec_kg import exports
+
+    exports.write_exports(tmp_path, {"a.txt": lambda: "old"})
+
+    def broken() -> str:
+        raise OSError("disk full")
+
+    with pytest.raises(Exception, match="disk full"):
+        exports.write_exports(tmp_path, {"a.txt": lambda: "new", "b.txt": broken})
+    assert (tmp_path / "a.txt").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_base_iri_is_configurable(real_catalog: Path) -> None:
+    done = pipeline.validate(real_catalog, base="https://example.org/kg")
+    tallrec = URIRef("https://example.org/kg/paper/arxiv-2305.00447")
+    assert (tallrec, RDF.type, SDO.ScholarlyArticle) in done.graph
+    assert (tallrec, DCTERMS.issued, Literal(2023)) in done.graph
+
+
+def _build_in_process(out: Path, seed: str) -> None:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run([sys.executable, "-m", "llm4rec_kg", "build", "--out", str(out)],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
+    _build_in_process(tmp_path / "a", "1")
+    _build_in_process(tmp_path / "b", "4242")
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == ["llm4rec.jsonld", "llm4rec.nt", "llm4rec.ttl", "void.ttl"]
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_committed_exports_are_fresh(real_build: pipeline.BuildResult) -> None:
+    for path in real_build.files:
+        assert path.read_bytes() == (ROOT / "exports" / path.name).read_bytes(), path.name
