@@ -16,8 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REAL_CATALOG = ROOT / "catalog"
 SHARED_SOURCE = ROOT.parent / "shared" / "sources" / "llm4rec-awesome-papers-2023-12-08.md"
-TEST_SOURCE = SourceInfo(id="test-list", title="Test list", repository="https://example.org/r",
-                         commit="abc1234", date="2024-01-01")
+TEST_SOURCE = SourceInfo(
+    id="test-list",
+    title="Test list",
+    repository="https://example.org/r",
+    commit="abc1234",
+    date="2024-01-01",
+)
 
 
 def require(env: str, what: str) -> None:

@@ -20,11 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_turtle_and_ntriples_and_jsonld_parse_back_isomorphic(
-        real_build: pipeline.BuildResult) -> None:
+    real_build: pipeline.BuildResult,
+) -> None:
     graph = real_build.validated.graph
     out = real_build.files[0].parent
-    for name, fmt in (("llm4rec.ttl", "turtle"), ("llm4rec.nt", "nt"),
-                      ("llm4rec.jsonld", "json-ld")):
+    for name, fmt in (
+        ("llm4rec.ttl", "turtle"),
+        ("llm4rec.nt", "nt"),
+        ("llm4rec.jsonld", "json-ld"),
+    ):
         parsed = Graph().parse(out / name, format=fmt)
         assert len(parsed) == len(graph), name
         assert isomorphic(parsed, graph), name
@@ -47,8 +51,9 @@ def test_jsonld_uses_the_context(real_build: pipeline.BuildResult) -> None:
 
     data = json.loads((real_build.files[0].parent / "llm4rec.jsonld").read_text())
     assert data["@context"]["l4r"] == str(L4R)
-    tallrec = next(n for n in data["@graph"]
-                   if n["@id"] == "https://w3id.org/llm4rec/paper/arxiv-2305.00447")
+    tallrec = next(
+        n for n in data["@graph"] if n["@id"] == "https://w3id.org/llm4rec/paper/arxiv-2305.00447"
+    )
     assert tallrec["year"] == 2023
     assert tallrec["usesModel"] == "https://w3id.org/llm4rec/model/llama"
 
@@ -59,8 +64,10 @@ def test_void_counts_match_the_graph(real_build: pipeline.BuildResult) -> None:
     void = Graph().parse(real_build.files[0].parent / "void.ttl")
     dataset = URIRef("https://w3id.org/llm4rec/")
     assert int(void.value(dataset, VOID.triples)) == real_build.validated.triples
-    partitions = {void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
-                  for p in void.objects(dataset, VOID.classPartition)}
+    partitions = {
+        void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
+        for p in void.objects(dataset, VOID.classPartition)
+    }
     assert partitions[L4R.Paper] == 73
     assert partitions[L4R.LanguageModel] == len(real_build.validated.catalog.get("models"))
     assert len(list(void.objects(dataset, VOID.dataDump))) == 3
@@ -71,9 +78,13 @@ def test_real_catalog_has_every_source_row(real_build: pipeline.BuildResult) -> 
 
     figures = stats.compute(real_build.validated.graph)
     assert figures.source_rows == {
-        "no-tuning": 36, "supervised-fine-tuning": 38, "related-survey": 9,
-        "related-tutorial": 2, "common-datasets": 9,
-        "single-card-debuggable-generative-language-models-that-support-chinese-corpus": 7}
+        "no-tuning": 36,
+        "supervised-fine-tuning": 38,
+        "related-survey": 9,
+        "related-tutorial": 2,
+        "common-datasets": 9,
+        "single-card-debuggable-generative-language-models-that-support-chinese-corpus": 7,
+    }
     assert figures.entities["l4r:Survey"] == 8  # 9 rows, one listed twice
     assert figures.entities["l4r:Tutorial"] == 2
     assert figures.entities["l4r:Dataset"] == 9
@@ -118,12 +129,15 @@ def test_papers_per_venue_merges_spellings(real_build: pipeline.BuildResult) -> 
 
 
 def test_year_filters_work_in_rdflib_and_oxigraph(real_build: pipeline.BuildResult) -> None:
-    query = ("PREFIX dcterms: <http://purl.org/dc/terms/> "
-             "SELECT (COUNT(?p) AS ?n) WHERE { ?p dcterms:issued ?y FILTER(?y >= 2023) }")
+    query = (
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT (COUNT(?p) AS ?n) WHERE { ?p dcterms:issued ?y FILTER(?y >= 2023) }"
+    )
     in_rdflib = int(next(iter(real_build.validated.graph.query(query)))[0])
     store = pyoxigraph.Store()
-    store.load(path=str(real_build.files[0].parent / "llm4rec.nt"),
-               format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.load(
+        path=str(real_build.files[0].parent / "llm4rec.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES
+    )
     in_oxigraph = int(next(iter(store.query(query)))[0].value)
     assert in_rdflib == in_oxigraph > 70
 
@@ -133,14 +147,17 @@ def test_shacl_catches_a_broken_entry(real_catalog: Path) -> None:
     text = papers.read_text()
     start = text.index("arxiv-2305.00447:\n")
     year = text.index("  year: 2023\n", start)
-    papers.write_text(text[:year] + "  year: 1850\n" + text[year + len("  year: 2023\n"):])
+    papers.write_text(text[:year] + "  year: 1850\n" + text[year + len("  year: 2023\n") :])
     key_line = text[:start].count("\n") + 1
     with pytest.raises(InvalidDataError) as err:
         pipeline.validate(real_catalog)
     assert err.value.stage == "shacl"
     (problem,) = err.value.problems
-    assert (problem.file, problem.entry, problem.field) == (str(papers), "arxiv-2305.00447",
-                                                            "dcterms:issued")
+    assert (problem.file, problem.entry, problem.field) == (
+        str(papers),
+        "arxiv-2305.00447",
+        "dcterms:issued",
+    )
     assert problem.line == key_line
     assert "1990 to 2100" in problem.message
 
@@ -192,8 +209,13 @@ def test_base_iri_is_configurable(real_catalog: Path) -> None:
 
 def _build_in_process(out: Path, seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    subprocess.run([sys.executable, "-m", "llm4rec_kg", "build", "--out", str(out)],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "llm4rec_kg", "build", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:

@@ -31,16 +31,21 @@ def test_unknown_key_suggests_the_nearest(small_catalog: Path) -> None:
     _edit(papers, "  short_name: Delta\n", "  short_nam: Delta\n")
     line = _line(papers, "short_nam: Delta")
     assert _problems(small_catalog) == [
-        f"{papers}:{line}: arxiv-2302.00004.short_nam: unknown key (did you mean 'short_name'?)"]
+        f"{papers}:{line}: arxiv-2302.00004.short_nam: unknown key (did you mean 'short_name'?)"
+    ]
 
 
 def test_wrong_type(small_catalog: Path) -> None:
     papers = small_catalog / "papers.yaml"
-    _edit(papers, "  title: 'Delta: Small Models'\n  year: 2023",
-          "  title: 'Delta: Small Models'\n  year: soon")
+    _edit(
+        papers,
+        "  title: 'Delta: Small Models'\n  year: 2023",
+        "  title: 'Delta: Small Models'\n  year: soon",
+    )
     line = _line(papers, "year: soon")
     assert _problems(small_catalog) == [
-        f"{papers}:{line}: arxiv-2302.00004.year: must be a whole number, not str"]
+        f"{papers}:{line}: arxiv-2302.00004.year: must be a whole number, not str"
+    ]
 
 
 def test_dangling_reference_with_hint(small_catalog: Path) -> None:
@@ -58,7 +63,8 @@ def test_dangling_model_in_a_list(small_catalog: Path) -> None:
     line = _line(papers, "models: [llama-3]")
     assert _problems(small_catalog) == [
         f"{papers}:{line}: arxiv-2302.00003.models[0]: no models with id 'llama-3' "
-        "(did you mean 'llama-2'?)"]
+        "(did you mean 'llama-2'?)"
+    ]
 
 
 def test_duplicate_keys(small_catalog: Path) -> None:
@@ -77,7 +83,9 @@ def test_yaml_syntax_error_names_the_line(small_catalog: Path) -> None:
 
 def test_missing_required_field_and_file(small_catalog: Path) -> None:
     (small_catalog / "sources.yaml").unlink()
-    assert _problems(small_catalog) == [f"{small_catalog}/sources.yaml: required catalog file is missing"]
+    assert _problems(small_catalog) == [
+        f"{small_catalog}/sources.yaml: required catalog file is missing"
+    ]
 
 
 def test_all_schema_problems_are_reported_together(small_catalog: Path) -> None:
@@ -92,7 +100,8 @@ def test_all_schema_problems_are_reported_together(small_catalog: Path) -> None:
 def test_stray_file_is_named(small_catalog: Path) -> None:
     (small_catalog / "paper.yaml").write_text("{}\n")
     assert _problems(small_catalog) == [
-        f"{small_catalog}/paper.yaml: unknown catalog file (did you mean 'papers.yaml'?)"]
+        f"{small_catalog}/paper.yaml: unknown catalog file (did you mean 'papers.yaml'?)"
+    ]
 
 
 def test_missing_directory_is_a_usage_error(tmp_path: Path) -> None:

@@ -27,8 +27,10 @@ def test_build_writes_four_files(small_catalog: Path, tmp_path: Path) -> None:
     code, out, err = _run("build", "--catalog", str(small_catalog), "--out", str(tmp_path / "o"))
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[:4] == [f"wrote {tmp_path / 'o' / n}" for n in
-                         ("llm4rec.ttl", "llm4rec.nt", "llm4rec.jsonld", "void.ttl")]
+    assert lines[:4] == [
+        f"wrote {tmp_path / 'o' / n}"
+        for n in ("llm4rec.ttl", "llm4rec.nt", "llm4rec.jsonld", "void.ttl")
+    ]
     assert lines[4].endswith(" s") and " triples in " in lines[4]
 
 
@@ -44,8 +46,10 @@ def test_invalid_catalog_exits_1_with_one_line_per_problem(small_catalog: Path) 
     line = next(i for i, t in enumerate(papers.read_text().splitlines(), 1) if "recsy" in t)
     code, out, err = _run("build", "--catalog", str(small_catalog), "--out", "unused")
     assert code == 1 and out == ""
-    assert err == (f"{papers}:{line}: arxiv-2302.00004.venue: no venues with id 'recsy' "
-                   "(did you mean 'recsys'?)\nerror: schema: 1 problem\n")
+    assert err == (
+        f"{papers}:{line}: arxiv-2302.00004.venue: no venues with id 'recsy' "
+        "(did you mean 'recsys'?)\nerror: schema: 1 problem\n"
+    )
     assert not Path("unused").exists()
 
 
@@ -75,9 +79,16 @@ def test_unwritable_output_exits_2(small_catalog: Path, tmp_path: Path) -> None:
 
 
 def test_import_markdown_reports_rows_and_diff(seed_catalog: Path) -> None:
-    code, out, err = _run("import-markdown", str(FIXTURES / "small_list.md"), "--catalog",
-                          str(seed_catalog), "--repository", "https://example.org/list",
-                          "--commit", "abc1234")
+    code, out, err = _run(
+        "import-markdown",
+        str(FIXTURES / "small_list.md"),
+        "--catalog",
+        str(seed_catalog),
+        "--repository",
+        "https://example.org/list",
+        "--commit",
+        "abc1234",
+    )
     assert code == 0, err
     assert "read   4 rows from no-tuning" in out.splitlines()
     assert f"{seed_catalog / 'papers.yaml'}: 7 entries (+7 added, -0 removed, ~0 changed)" in out

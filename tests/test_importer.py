@@ -22,8 +22,13 @@ def _papers(catalog: Path) -> dict:
 
 def test_rows_are_read_per_section(seed_catalog: Path, import_into: Importer) -> None:
     report = import_into(FIXTURES / "small_list.md", seed_catalog)
-    assert report.rows == {"no-tuning": 4, "supervised-fine-tuning": 3, "related-survey": 1,
-                           "common-datasets": 1, "single-card-models": 1}
+    assert report.rows == {
+        "no-tuning": 4,
+        "supervised-fine-tuning": 3,
+        "related-survey": 1,
+        "common-datasets": 1,
+        "single-card-models": 1,
+    }
     assert report.diffs["papers"].added and not report.diffs["papers"].removed
 
 
@@ -62,11 +67,14 @@ def test_cells_resolve_through_curated_aliases(small_catalog: Path) -> None:
     assert papers["arxiv-2302.00004"]["models"] == ["chatglm-6b"]
     assert papers["beta"]["venue"] == "recsys"
     assert papers["doi-10.1145-1234567.7654321"]["doi"] == "10.1145/1234567.7654321"
-    assert papers["doi-10.1145-1234567.7654321"]["link"] == "https://doi.org/10.1145/1234567.7654321"
+    assert (
+        papers["doi-10.1145-1234567.7654321"]["link"] == "https://doi.org/10.1145/1234567.7654321"
+    )
 
 
 def test_unknown_model_names_become_new_entries_with_a_note(
-        small_catalog: Path, import_into: Importer) -> None:
+    small_catalog: Path, import_into: Importer
+) -> None:
     models = yaml.safe_load((small_catalog / "models.yaml").read_text())
     assert models["blip-2"] == {"label": "BLIP-2", "aliases": ["BLIP-2"]}
 
@@ -82,12 +90,16 @@ def test_datasets_get_concepts_statistics_and_landing_page(small_catalog: Path) 
     toy = yaml.safe_load((small_catalog / "datasets.yaml").read_text())["toydata"]
     assert toy["domains"] == ["movie", "book"] and toy["tasks"] == ["seq-rec", "cf-rec"]
     assert {s["measure"]: s["value"] for s in toy["statistics"]} == {
-        "ratings": 1_500_000, "users": 2000, "items": 300}
+        "ratings": 1_500_000,
+        "users": 2000,
+        "items": 300,
+    }
     assert toy["landing_page"] == "https://example.org/toy"
 
 
-def test_reimport_is_idempotent_and_keeps_comments(small_catalog: Path,
-                                                    import_into: Importer) -> None:
+def test_reimport_is_idempotent_and_keeps_comments(
+    small_catalog: Path, import_into: Importer
+) -> None:
     before = {p.name: p.read_text() for p in small_catalog.glob("*.yaml")}
     report = import_into(FIXTURES / "small_list.md", small_catalog)
     after = {p.name: p.read_text() for p in small_catalog.glob("*.yaml")}
@@ -97,16 +109,22 @@ def test_reimport_is_idempotent_and_keeps_comments(small_catalog: Path,
 
 
 def test_reimport_of_a_changed_list_reports_a_diff_and_keeps_curation(
-        small_catalog: Path, import_into: Importer, tmp_path: Path) -> None:
+    small_catalog: Path, import_into: Importer, tmp_path: Path
+) -> None:
     papers = small_catalog / "papers.yaml"
-    papers.write_text(papers.read_text().replace(
-        "arxiv-2302.00004:\n", "arxiv-2302.00004:\n  # checked by hand\n"))
+    papers.write_text(
+        papers.read_text().replace(
+            "arxiv-2302.00004:\n", "arxiv-2302.00004:\n  # checked by hand\n"
+        )
+    )
     changed = (FIXTURES / "small_list.md").read_text()
-    changed = changed.replace("| Delta | [Delta: Small Models](https://arxiv.org/abs/2302.00004)"
-                              " | RecSys | 2023 |", "| Delta | [Delta: Small Models]"
-                              "(https://arxiv.org/abs/2302.00004) | RecSys | 2022 |")
-    changed = changed.replace("| [A Survey of Things](https://arxiv.org/abs/2303.00005) | arxiv "
-                              "| 2023 |\n", "")
+    changed = changed.replace(
+        "| Delta | [Delta: Small Models](https://arxiv.org/abs/2302.00004) | RecSys | 2023 |",
+        "| Delta | [Delta: Small Models](https://arxiv.org/abs/2302.00004) | RecSys | 2022 |",
+    )
+    changed = changed.replace(
+        "| [A Survey of Things](https://arxiv.org/abs/2303.00005) | arxiv | 2023 |\n", ""
+    )
     newer = tmp_path / "newer.md"
     newer.write_text(changed)
     report = import_into(newer, small_catalog)
@@ -118,13 +136,15 @@ def test_reimport_of_a_changed_list_reports_a_diff_and_keeps_curation(
 
 
 def test_bad_year_is_an_error_naming_file_row_and_field(
-        seed_catalog: Path, import_into: Importer, tmp_path: Path) -> None:
+    seed_catalog: Path, import_into: Importer, tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.md"
     bad.write_text((FIXTURES / "heading_levels.md").read_text().replace("| 2023 |", "| 20x3 |"))
     with pytest.raises(InvalidDataError) as err:
         import_into(bad, seed_catalog)
     assert [str(p) for p in err.value.problems] == [
-        f"{bad}:7: no-tuning[1].year: year must be four digits, not '20x3'"]
+        f"{bad}:7: no-tuning[1].year: year must be four digits, not '20x3'"
+    ]
     assert not (seed_catalog / "papers.yaml").exists()
 
 

@@ -13,8 +13,15 @@ QUIRKS = Path(__file__).parent / "fixtures" / "markdown"
 
 @pytest.mark.parametrize(
     "name",
-    ["heading_levels", "leading_spaces", "no_outer_pipes", "blockquote", "crlf", "blank_rows",
-     "links_in_cells"],
+    [
+        "heading_levels",
+        "leading_spaces",
+        "no_outer_pipes",
+        "blockquote",
+        "crlf",
+        "blank_rows",
+        "links_in_cells",
+    ],
 )
 def test_each_quirk_yields_the_one_paper_row(name: str) -> None:
     (table,) = read_tables(QUIRKS / f"{name}.md")
@@ -56,7 +63,9 @@ def test_link_text_keeps_nested_emphasis_as_plain_text() -> None:
 
 
 def test_notes_under_a_heading_are_kept() -> None:
-    (table,) = parse_tables("## No Tuning\n\nNote: only whether tuned.\n\n| a | b |\n|--|--|\n| 1 | 2 |\n")
+    (table,) = parse_tables(
+        "## No Tuning\n\nNote: only whether tuned.\n\n| a | b |\n|--|--|\n| 1 | 2 |\n"
+    )
     assert table.notes == ["only whether tuned."]
 
 

@@ -17,18 +17,25 @@ SH = "http://www.w3.org/ns/shacl#"
 
 def test_ontology_metadata() -> None:
     onto = URIRef("https://w3id.org/llm4rec/ontology")
-    for prop in ("http://purl.org/dc/terms/title", "http://purl.org/dc/terms/license",
-                 str(OWL.versionIRI), str(OWL.versionInfo),
-                 "http://purl.org/vocab/vann/preferredNamespacePrefix",
-                 "http://purl.org/vocab/vann/preferredNamespaceUri"):
+    for prop in (
+        "http://purl.org/dc/terms/title",
+        "http://purl.org/dc/terms/license",
+        str(OWL.versionIRI),
+        str(OWL.versionInfo),
+        "http://purl.org/vocab/vann/preferredNamespacePrefix",
+        "http://purl.org/vocab/vann/preferredNamespaceUri",
+    ):
         assert ONTOLOGY.value(onto, URIRef(prop)) is not None, prop
 
 
-def test_every_own_term_used_in_the_graph_is_documented(
-        real_build: pipeline.BuildResult) -> None:
+def test_every_own_term_used_in_the_graph_is_documented(real_build: pipeline.BuildResult) -> None:
     graph = real_build.validated.graph
-    used = {t for t in set(graph.predicates()) | set(graph.objects(None, URIRef(
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"))) if str(t).startswith(str(L4R))}
+    used = {
+        t
+        for t in set(graph.predicates())
+        | set(graph.objects(None, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")))
+        if str(t).startswith(str(L4R))
+    }
     assert len(used) > 40
     for term in used:
         for prop in (RDFS.label, RDFS.comment, RDFS.isDefinedBy):
@@ -37,6 +44,7 @@ def test_every_own_term_used_in_the_graph_is_documented(
 
 def test_every_class_has_a_shape() -> None:
     classes = set(ONTOLOGY.subjects(URIRef(str(RDFS) + "isDefinedBy"), None)) & set(
-        ONTOLOGY.subjects(None, OWL.Class))
+        ONTOLOGY.subjects(None, OWL.Class)
+    )
     targeted = set(SHAPES.objects(None, URIRef(SH + "targetClass")))
     assert classes - targeted <= {L4R.Publication}
