@@ -171,3 +171,239 @@ def stats(catalog_dir: Path, base: str, as_json: bool, top: int) -> None:
         click.echo(json.dumps(figures.as_json(), indent=2, sort_keys=True))
     else:
         click.echo(stats_module.render(figures))
+
+
+FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "nt", "json-ld")
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r} is not key=value", param_hint="--param")
+        params[name] = value
+    return params
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", help="A SPARQL query string to run.")
+@click.option(
+    "--file", "file", type=click.Path(path_type=Path, dir_okay=False), help="A .rq file to run."
+)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter value, bound as an RDF term (repeatable).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format; turtle, nt, json-ld for graph results.",
+)
+@click.option("--endpoint", help="Query this SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option(
+    "--graph", "graph_iri", help="With --endpoint: the graph to query (default-graph-uri)."
+)
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Query an export (.ttl, .nt, .jsonld) instead of the catalog's graph.",
+)
+@click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
+@catalog_option
+@base_option
+@handles_errors
+def query(
+    name: str | None,
+    sparql: str | None,
+    file: Path | None,
+    params: tuple[str, ...],
+    fmt: str,
+    endpoint: str | None,
+    graph_iri: str | None,
+    data: Path | None,
+    list_: bool,
+    catalog_dir: Path,
+    base: str,
+) -> None:
+    """Run a named query (see --list), a --sparql string or a --file.
+
+    By default the query runs on an embedded store built from the catalog.
+    """
+    from llm4rec_kg import pipeline, queries
+
+    if list_:
+        named = queries.load_all()
+        width = max(len(n) for n in named)
+        for key, item in named.items():
+            params_text = " ".join(f"{p.name}={p.default}" for p in item.params)
+            click.echo(
+                f"{key:<{width}}  {item.title}" + (f"  [{params_text}]" if params_text else "")
+            )
+        return
+    request = pipeline.QueryRequest(
+        name, sparql, file, _parse_params(params), catalog_dir, data, endpoint, graph_iri, base
+    )
+    click.echo(_format(pipeline.query(request), fmt, base), nl=False)
+
+
+def _format(result: Any, fmt: str, base: str) -> str:
+    from llm4rec_kg import results
+    from llm4rec_kg.vocab import display_prefixes
+
+    prefixes = display_prefixes(base)
+    if result.kind == "graph":
+        if fmt not in ("table", "turtle", "nt", "json-ld"):
+            raise click.UsageError(f"a graph result cannot be written as {fmt}")
+        return results.to_rdf(result, "turtle" if fmt == "table" else fmt, prefixes)
+    writers = {
+        "table": lambda r: results.to_table(r, prefixes),
+        "csv": results.to_csv,
+        "tsv": results.to_tsv,
+        "json": results.to_json,
+        "xml": results.to_xml,
+    }
+    if fmt not in writers:
+        raise click.UsageError(f"a {result.kind.upper()} result cannot be written as {fmt}")
+    return str(writers[fmt](result))
+
+
+@main.command()
+@catalog_option
+@base_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, help="Port to bind (0: any free).")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", default=10_000, show_default=True, help="Rows a result may hold.")
+@click.option("--workers", default=2, show_default=True, help="Query worker processes.")
+@click.option(
+    "--exports",
+    "site",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("exports"),
+    show_default=True,
+    help="Directory whose HTML page and dumps are served at / .",
+)
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Serve an export (.ttl, .nt, .jsonld) instead of the catalog's graph.",
+)
+@click.option(
+    "--get",
+    "get_path",
+    metavar="PATH",
+    help="Request PATH once on a private port, print the response and exit.",
+)
+@handles_errors
+def serve(
+    catalog_dir: Path,
+    base: str,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    site: Path,
+    data: Path | None,
+    get_path: str | None,
+) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint and Linked Data pages for every entity."""
+    import signal
+
+    from llm4rec_kg import pipeline
+    from llm4rec_kg.server import ServeConfig
+
+    config = ServeConfig(host, 0 if get_path else port, timeout, max_rows, workers, base, site)
+    endpoint = pipeline.endpoint(catalog_dir, config, data)
+    if get_path is not None:
+        _get_once(endpoint, get_path)
+        return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    click.echo(
+        f"SPARQL endpoint: {endpoint.url}/sparql (read-only; "
+        f"{timeout:g} s and {max_rows} rows per query)"
+    )
+    click.echo(f"Entity pages under {endpoint.url}/ for {base}")
+    sys.stdout.flush()
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+def _get_once(endpoint: Any, path: str) -> None:
+    import urllib.error
+    import urllib.request
+
+    with endpoint:
+        try:
+            with urllib.request.urlopen(endpoint.url + path) as response:
+                status, body = response.status, response.read()
+        except urllib.error.HTTPError as err:
+            status, body = err.code, err.read()
+    click.echo(f"HTTP {status}")
+    click.echo(body.decode("utf-8", errors="replace"), nl=False)
+    if status >= 400:
+        sys.exit(2)
+
+
+@main.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    help="Graph Store Protocol URL of the store, e.g. http://127.0.0.1:7878/store.",
+)
+@click.option("--graph", "graph_iri", help="Named graph to replace [default: the base IRI].")
+@click.option("--query-endpoint", help="SPARQL query URL [default: sibling 'query' of --endpoint].")
+@click.option(
+    "--update-endpoint", help="SPARQL update URL for chunked uploads [default: sibling 'update']."
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Triples per request; larger graphs go through a staging graph [default: 100000].",
+)
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Push an export (.ttl, .nt, .jsonld) instead of the catalog's graph.",
+)
+@catalog_option
+@base_option
+@handles_errors
+def push(
+    endpoint: str,
+    graph_iri: str | None,
+    query_endpoint: str | None,
+    update_endpoint: str | None,
+    chunk_size: int | None,
+    data: Path | None,
+    catalog_dir: Path,
+    base: str,
+) -> None:
+    """Upload the graph into a SPARQL 1.1 triple store and verify the triple count.
+
+    Credentials come from LLM4REC_USER and LLM4REC_PASSWORD, or LLM4REC_TOKEN.
+    """
+    from llm4rec_kg import pipeline
+    from llm4rec_kg.push import Target
+
+    target = Target.from_store(endpoint, graph_iri or base, query_endpoint, update_endpoint)
+    result = pipeline.push(catalog_dir, target, base, data, chunk_size)
+    noun = "request" if result.chunks == 1 else "chunks"
+    click.echo(
+        f"pushed {result.triples} triples to <{target.graph}> at {target.store} "
+        f"({result.chunks} {noun}, {result.seconds:.2f} s)"
+    )
+    click.echo(f"verified: the store holds {result.stored} triples in <{target.graph}>")

@@ -9,12 +9,20 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from llm4rec_kg import builder, exports, shacl
 from llm4rec_kg.catalog import Catalog, load_catalog
-from llm4rec_kg.errors import InvalidDataError
+from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
+from llm4rec_kg.results import Result
+
+if TYPE_CHECKING:
+    from llm4rec_kg.push import PushResult
+    from llm4rec_kg.push import Target as PushTarget
+    from llm4rec_kg.server import Endpoint, ServeConfig
 from llm4rec_kg.vocab import DEFAULT_BASE, Minter
 
 
@@ -63,3 +71,91 @@ def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildRe
         },
     )
     return BuildResult(done, files, time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What to run (one of name, sparql, file), with which values, against which data."""
+
+    name: str | None = None
+    sparql: str | None = None
+    file: Path | None = None
+    params: dict[str, str] | None = None
+    catalog_dir: Path = Path("catalog")
+    data: Path | None = None
+    endpoint: str | None = None
+    graph: str | None = None
+    base: str = DEFAULT_BASE
+    cap: int | None = None
+
+
+def query(request: QueryRequest) -> Result:
+    """Run a named query, a query string or a query file, embedded or against an endpoint."""
+    from llm4rec_kg import engines, queries
+
+    text, bindings = _query_text(request, queries)
+    engine: engines.Engine
+    if request.endpoint:
+        engine = engines.RemoteEngine(request.endpoint, graph=request.graph)
+    elif request.data:
+        engine = engines.EmbeddedEngine(engines.store_from_file(str(request.data)))
+    else:
+        graph = validate(request.catalog_dir, request.base).graph
+        engine = engines.EmbeddedEngine(engines.store_from_graph(graph))
+    return engine.run(text, bindings, request.cap)
+
+
+def _query_text(request: QueryRequest, queries: Any) -> tuple[str, dict[str, Any]]:
+    given = [x for x in (request.name, request.sparql, request.file) if x is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of a query NAME, --sparql or --file")
+    params = request.params or {}
+    if request.name is not None:
+        named = queries.find(request.name)
+        return named.text, named.bindings(params)
+    if request.file is not None:
+        try:
+            text = request.file.read_text(encoding="utf-8")
+        except OSError as err:
+            raise SourceError(f"{request.file}: cannot read: {err}") from err
+    else:
+        text = str(request.sparql)
+    from llm4rec_kg.results import Term
+
+    return text, {k: Term("literal", v) for k, v in params.items()}
+
+
+def endpoint(catalog_dir: Path, config: ServeConfig, data: Path | None = None) -> Endpoint:
+    """A SPARQL endpoint over the catalog's graph (or an export), bound but not yet serving."""
+    from llm4rec_kg.server import Endpoint
+
+    if data is not None:
+        from llm4rec_kg import engines
+
+        store = engines.store_from_file(str(data))
+        nt = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    else:
+        nt = validate(catalog_dir, config.base).graph.serialize(format="nt", encoding="utf-8")
+    return Endpoint(nt, config)
+
+
+def push(
+    catalog_dir: Path,
+    target: PushTarget,
+    base: str = DEFAULT_BASE,
+    data: Path | None = None,
+    chunk_size: int | None = None,
+) -> PushResult:
+    """Replace the target's named graph with the catalog's graph (or an export)."""
+    from llm4rec_kg import push as push_module
+
+    if data is not None:
+        from llm4rec_kg import engines
+
+        store = engines.store_from_file(str(data))
+        nt = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        text = nt.decode("utf-8") if isinstance(nt, bytes) else str(nt)
+    else:
+        text = exports.ntriples(validate(catalog_dir, base).graph)
+    lines = text.splitlines(keepends=True)
+    return push_module.push(lines, target, chunk_size or push_module.DEFAULT_CHUNK)

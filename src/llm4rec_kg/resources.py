@@ -28,5 +28,6 @@ def queries_dir() -> Path:
     return data_dir("queries")
 
 
-def internal_query(name: str) -> str:
-    return (_PACKAGE / "sparql" / f"{name}.rq").read_text(encoding="utf-8")
+def internal_query(name: str, suffix: str = ".rq") -> str:
+    """A query (``.rq``) or update (``.ru``) the package itself runs, from ``sparql/``."""
+    return (_PACKAGE / "sparql" / f"{name}{suffix}").read_text(encoding="utf-8")

@@ -91,3 +91,10 @@ class Minter:
     def __call__(self, kind: str, *keys: str) -> URIRef:
         path = "/".join(quote(key, safe="-._~") for key in keys)
         return URIRef(f"{self.base}{kind}/{path}")
+
+
+def display_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefixes for shortening IRIs in tables: the vocabularies and the entity kinds."""
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("sh", "vann", "owl")}
+    prefixes.update({kind: f"{base}{kind}/" for kind in ENTITY_KINDS})
+    return prefixes

@@ -1,0 +1,424 @@
+"""A small read-only SPARQL 1.1 endpoint with Linked Data pages, on the standard library.
+
+Safe defaults, as in datasette and rdflib-endpoint: binds 127.0.0.1, updates refused, each
+query under a time limit (in a killable worker process) and a row cap.
+
+Routes: ``/sparql`` (SPARQL 1.1 Protocol: GET, form POST, direct POST; a service description
+when asked without a query), ``/{kind}/{key}`` (an entity as HTML, Turtle, N-Triples or
+JSON-LD, by Accept header or suffix), ``/`` (the HTML visualisation if built) and the dumps.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pyoxigraph as ox
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from llm4rec_kg import results
+from llm4rec_kg.errors import KGError, UsageError
+from llm4rec_kg.pool import QueryPool, QueryTimeout
+from llm4rec_kg.results import Result, from_oxigraph_term
+from llm4rec_kg.vocab import DEFAULT_BASE, RDF, RDFS, display_prefixes
+
+SELECT_TYPES = {
+    "application/sparql-results+json": results.to_json,
+    "application/json": results.to_json,
+    "application/sparql-results+xml": results.to_xml,
+    "application/xml": results.to_xml,
+    "text/csv": results.to_csv,
+    "text/tab-separated-values": results.to_tsv,
+}
+GRAPH_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+}
+SUFFIXES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
+DUMPS = {
+    "llm4rec.ttl": "text/turtle",
+    "llm4rec.nt": "application/n-triples",
+    "llm4rec.jsonld": "application/ld+json",
+    "void.ttl": "text/turtle",
+    "quality.json": "application/json",
+}
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
+}
+
+
+@dataclass
+class ServeConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    workers: int = 2
+    base: str = DEFAULT_BASE
+    site: Path | None = None  # the exports directory: HTML page and dumps
+
+
+@dataclass
+class Site:
+    """Everything a request handler reads; shared by all handler threads."""
+
+    config: ServeConfig
+    store: ox.Store
+    pool: QueryPool
+    triples: int
+    templates: Environment = field(
+        default_factory=lambda: Environment(
+            loader=PackageLoader("llm4rec_kg"), autoescape=select_autoescape(default=True)
+        )
+    )
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        return display_prefixes(self.config.base)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def negotiate(accept: str, offered: list[str]) -> str | None:
+    """The offered media type the Accept header prefers (q-values honoured), or None."""
+    if not accept.strip():
+        return offered[0]
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        quality = 1.0
+        for piece in pieces[1:]:
+            if piece.startswith("q="):
+                try:
+                    quality = float(piece[2:])
+                except ValueError:
+                    quality = 0.0
+        ranked.append((quality, -index, pieces[0].lower()))
+    for quality, _, media in sorted(ranked, reverse=True):
+        if quality <= 0:
+            continue
+        if media in offered:
+            return media
+        if media in ("*/*", "text/*", "application/*"):
+            prefix = media.split("/")[0]
+            return next((o for o in offered if prefix == "*" or o.startswith(prefix)), None)
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "llm4rec-kg"
+    site: Site  # set on the subclass made by make_server
+
+    # ------------------------------------------------------------------ plumbing
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _send(
+        self, status: int, body: str | bytes, media: str, headers: dict[str, str] | None = None
+    ) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.send_response(status)
+        charset = "; charset=utf-8" if media.startswith(("text/", "application/")) else ""
+        self.send_header("Content-Type", media + charset)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Vary", "Accept")
+        for name, value in {**CORS, **(headers or {})}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def _error(self, status: HTTPStatus, message: str) -> None:
+        self._send(status, message.rstrip("\n") + "\n", "text/plain")
+
+    def do_OPTIONS(self) -> None:
+        self.send_response(HTTPStatus.NO_CONTENT)
+        for name, value in CORS.items():
+            self.send_header(name, value)
+        self.send_header("Access-Control-Max-Age", "86400")
+        self.end_headers()
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == "/sparql":
+            params = parse_qs(url.query, keep_blank_values=True)
+            if "update" in params:
+                return self._refuse_update()
+            if "query" not in params:
+                return self._service_description()
+            return self._query(params["query"][0])
+        if url.path in ("/", "/index.html"):
+            return self._home()
+        name = url.path.lstrip("/")
+        if name in DUMPS:
+            return self._dump(name)
+        return self._entity(url.path)
+
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path != "/sparql":
+            return self._error(HTTPStatus.NOT_FOUND, "POST is only accepted at /sparql")
+        media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        if media == "application/sparql-update":
+            return self._refuse_update()
+        if media == "application/sparql-query":
+            return self._query(body)
+        if media == "application/x-www-form-urlencoded":
+            form = parse_qs(body, keep_blank_values=True)
+            if "update" in form:
+                return self._refuse_update()
+            if "query" in form:
+                return self._query(form["query"][0])
+            return self._error(HTTPStatus.BAD_REQUEST, "the form has no 'query' field")
+        return self._error(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "POST a query as application/sparql-query or as a form",
+        )
+
+    # ------------------------------------------------------------------ SPARQL
+
+    def _refuse_update(self) -> None:
+        self._error(
+            HTTPStatus.FORBIDDEN, "This endpoint is read-only: SPARQL Update is not accepted."
+        )
+
+    def _query(self, text: str) -> None:
+        config = self.site.config
+        try:
+            result: Result = self.site.pool.run(text, config.timeout)
+        except QueryTimeout as err:
+            return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(err))
+        except UsageError as err:
+            if re.search(
+                r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", text, re.IGNORECASE
+            ) and "expected" in str(err):
+                return self._refuse_update()
+            return self._error(HTTPStatus.BAD_REQUEST, str(err))
+        headers = {"X-Result-Truncated": str(config.max_rows)} if result.truncated else {}
+        accept = self.headers.get("Accept", "")
+        if result.kind == "graph":
+            media = negotiate(accept, list(GRAPH_TYPES))
+            if media is None:
+                return self._not_acceptable(list(GRAPH_TYPES))
+            body = results.to_rdf(result, GRAPH_TYPES[media], self.site.prefixes)
+            return self._send(HTTPStatus.OK, body, media, headers)
+        offered = list(SELECT_TYPES)
+        if result.kind == "ask":
+            offered = [m for m in offered if m not in ("text/csv", "text/tab-separated-values")]
+        media = negotiate(accept, offered)
+        if media is None:
+            return self._not_acceptable(offered)
+        self._send(HTTPStatus.OK, SELECT_TYPES[media](result), media, headers)
+
+    def _not_acceptable(self, offered: list[str]) -> None:
+        self._error(HTTPStatus.NOT_ACCEPTABLE, "acceptable types: " + ", ".join(offered))
+
+    def _service_description(self) -> None:
+        host = self.headers.get("Host", f"{self.site.config.host}:{self.site.config.port}")
+        endpoint = ox.NamedNode(f"http://{host}/sparql")
+        sd = "http://www.w3.org/ns/sparql-service-description#"
+        store = ox.Store()
+        triples: list[tuple[str, ox.NamedNode | ox.Literal]] = [
+            (str(RDF.type), ox.NamedNode(sd + "Service")),
+            (sd + "endpoint", endpoint),
+            (sd + "supportedLanguage", ox.NamedNode(sd + "SPARQL11Query")),
+            (str(RDFS.label), ox.Literal("LLM4Rec knowledge graph (read-only)")),
+        ]
+        formats = [
+            "SPARQL_Results_JSON",
+            "SPARQL_Results_XML",
+            "SPARQL_Results_CSV",
+            "SPARQL_Results_TSV",
+            "Turtle",
+            "N-Triples",
+            "JSON-LD",
+        ]
+        triples += [
+            (sd + "resultFormat", ox.NamedNode(f"http://www.w3.org/ns/formats/{f}"))
+            for f in formats
+        ]
+        for predicate, obj in triples:
+            store.add(ox.Quad(endpoint, ox.NamedNode(predicate), obj))
+        media = negotiate(self.headers.get("Accept", ""), list(GRAPH_TYPES))
+        if media is None:
+            return self._not_acceptable(list(GRAPH_TYPES))
+        result = Result(
+            "graph",
+            triples=[
+                (
+                    from_oxigraph_term(q.subject),
+                    from_oxigraph_term(q.predicate),
+                    from_oxigraph_term(q.object),
+                )
+                for q in store
+            ],
+        )
+        prefixes = {"sd": sd, "rdfs": str(RDFS)}
+        self._send(HTTPStatus.OK, results.to_rdf(result, GRAPH_TYPES[media], prefixes), media)
+
+    # ------------------------------------------------------------------ pages
+
+    def _home(self) -> None:
+        site = self.site.config.site
+        page = site / "llm4rec.html" if site else None
+        if page and page.is_file():
+            return self._send(HTTPStatus.OK, page.read_bytes(), "text/html")
+        dumps = [n for n in DUMPS if site and (site / n).is_file()]
+        html = self.site.templates.get_template("index.html").render(
+            triples=self.site.triples, dumps=dumps
+        )
+        self._send(HTTPStatus.OK, html, "text/html")
+
+    def _dump(self, name: str) -> None:
+        site = self.site.config.site
+        if not site or not (site / name).is_file():
+            return self._error(HTTPStatus.NOT_FOUND, f"{name} has not been built")
+        self._send(HTTPStatus.OK, (site / name).read_bytes(), DUMPS[name])
+
+    def _entity(self, path: str) -> None:
+        stem, suffix = path, ""
+        for ending in SUFFIXES:
+            if path.endswith(ending):
+                stem, suffix = path[: -len(ending)], ending
+        iri = ox.NamedNode(self.site.config.base.rstrip("/") + stem)
+        outbound = list(self.site.store.quads_for_pattern(iri, None, None))
+        if not outbound:
+            return self._error(HTTPStatus.NOT_FOUND, f"no entity at {path}")
+        if suffix:
+            media: str | None = SUFFIXES[suffix]
+        else:
+            media = negotiate(self.headers.get("Accept", ""), ["text/html", *GRAPH_TYPES])
+        if media is None:
+            return self._not_acceptable(["text/html", *GRAPH_TYPES])
+        if media == "text/html":
+            return self._send(HTTPStatus.OK, self._entity_page(iri, outbound), media)
+        result = Result(
+            "graph",
+            triples=[
+                (
+                    from_oxigraph_term(q.subject),
+                    from_oxigraph_term(q.predicate),
+                    from_oxigraph_term(q.object),
+                )
+                for q in outbound
+            ],
+        )
+        self._send(
+            HTTPStatus.OK, results.to_rdf(result, GRAPH_TYPES[media], self.site.prefixes), media
+        )
+
+    def _entity_page(self, iri: ox.NamedNode, outbound: list[ox.Quad]) -> str:
+        store, prefixes = self.site.store, self.site.prefixes
+        label = self._label(iri) or iri.value
+        types = sorted(
+            results.shorten(from_oxigraph_term(q.object).value, prefixes)
+            for q in outbound
+            if q.predicate.value == str(RDF.type)
+        )
+        out_rows = sorted(
+            (
+                self._row(q.predicate, q.object)
+                for q in outbound
+                if q.predicate.value != str(RDF.type)
+            ),
+            key=lambda r: (r["property"], r["text"]),
+        )
+        in_rows = sorted(
+            (self._row(q.predicate, q.subject) for q in store.quads_for_pattern(None, None, iri)),
+            key=lambda r: (r["property"], r["text"]),
+        )
+        return self.site.templates.get_template("entity.html").render(
+            label=label,
+            iri=iri.value,
+            local=self._local(iri.value) or "",
+            types=types,
+            outbound=out_rows,
+            inbound=in_rows,
+        )
+
+    def _label(self, node: Any) -> str | None:
+        if not isinstance(node, ox.NamedNode):
+            return None
+        for quad in self.site.store.quads_for_pattern(node, ox.NamedNode(str(RDFS.label)), None):
+            return from_oxigraph_term(quad.object).value
+        return None
+
+    def _local(self, iri: str) -> str | None:
+        base = self.site.config.base
+        return "/" + iri[len(base) :] if iri.startswith(base) else None
+
+    def _row(self, predicate: ox.NamedNode, node: Any) -> dict[str, str | None]:
+        prop = results.shorten(predicate.value, self.site.prefixes)
+        if isinstance(node, ox.NamedNode):
+            href = self._local(node.value) or node.value
+            return {"property": prop, "text": self._label(node) or node.value, "href": href}
+        return {"property": prop, "text": str(node.value), "href": None}
+
+
+def make_server(
+    config: ServeConfig, nt_file: Path, store: ox.Store, triples: int
+) -> tuple[ThreadingHTTPServer, Site]:
+    pool = QueryPool(nt_file, config.workers, config.max_rows)
+    site = Site(config, store, pool, triples)
+    handler = type("BoundHandler", (Handler,), {"site": site})
+    try:
+        server = ThreadingHTTPServer((config.host, config.port), handler)
+    except OSError as err:
+        site.close()
+        raise KGError(f"cannot listen on {config.host}:{config.port}: {err}") from err
+    server.daemon_threads = True
+    return server, site
+
+
+class Endpoint:
+    """A running server; use as a context manager or call ``serve_forever``."""
+
+    def __init__(self, graph_nt: bytes, config: ServeConfig) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="llm4rec-serve-")
+        nt_file = Path(self._tmp.name) / "graph.nt"
+        nt_file.write_bytes(graph_nt)
+        store = ox.Store()
+        store.load(graph_nt, format=ox.RdfFormat.N_TRIPLES)
+        self.server, self.site = make_server(config, nt_file, store, len(store))
+        self.config = config
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def serve_forever(self) -> None:
+        try:
+            self.server.serve_forever()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.server.server_close()
+        self.site.close()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Endpoint:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.close()

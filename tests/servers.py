@@ -1,0 +1,97 @@
+"""Real server processes for tests: an Oxigraph server and ``llm4rec-kg serve``.
+
+Both bind a free port on 127.0.0.1, are waited for until they answer, and are stopped by
+the PID that was started, whatever the test did.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from conftest import require
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+
+
+@contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
+    """Yields the base URL of a fresh Oxigraph server (the `oxigraph` PyPI package)."""
+    binary = shutil.which("oxigraph")
+    if binary is None:
+        require("LLM4REC_REQUIRE_SERVER", "the oxigraph server (pip install oxigraph)")
+        raise AssertionError("unreachable")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/", process)
+        yield url
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def llm4rec_server(*args: str) -> Iterator[str]:
+    """Yields the base URL of `llm4rec-kg serve` started on a free port with args."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llm4rec_kg", "serve", "--port", "0", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().decode()
+        if not first.startswith("SPARQL endpoint: "):
+            raise RuntimeError(f"serve said {first!r}: {process.stderr.read().decode()}")
+        url = first.split()[2].removesuffix("/sparql")
+        wait_until_up(url + "/sparql", process)
+        yield url
+    finally:
+        _stop(process)

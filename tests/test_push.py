@@ -1,0 +1,121 @@
+"""Push into a real Oxigraph server, query it remotely, and compare with the embedded store."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from click.testing import CliRunner
+
+from llm4rec_kg import engines, push, queries
+from llm4rec_kg.cli import main
+from llm4rec_kg.errors import SourceError
+from llm4rec_kg.pipeline import BuildResult
+from llm4rec_kg.results import rows_as_values
+from servers import free_port, oxigraph_server
+
+GRAPH = "https://w3id.org/llm4rec/"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[str]:
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        yield url
+
+
+def _push(store: str, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["push", "--endpoint", f"{store}/store", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_push_then_every_named_query_matches_embedded(store: str, real_build: BuildResult) -> None:
+    code, out, err = _push(store)
+    assert code == 0, err
+    triples = real_build.validated.triples
+    assert out.splitlines()[1] == f"verified: the store holds {triples} triples in <{GRAPH}>"
+    remote = engines.RemoteEngine(f"{store}/query", graph=GRAPH)
+    local = engines.EmbeddedEngine(engines.store_from_graph(real_build.validated.graph))
+    for name, named in queries.load_all().items():
+        bindings = named.bindings({})
+        mine, theirs = local.run(named.text, bindings), remote.run(named.text, bindings)
+        if mine.kind == "graph":
+            assert sorted(map(str, mine.triples)) == sorted(map(str, theirs.triples)), name
+        else:
+            assert theirs.variables == mine.variables, name
+            assert rows_as_values(theirs, mine.variables) == rows_as_values(mine, mine.variables), (
+                name
+            )
+
+
+def test_chunked_push_replaces_the_graph(store: str, real_build: BuildResult) -> None:
+    target = push.Target.from_store(f"{store}/store", GRAPH)
+    push.push(["<urn:old> <urn:p> <urn:o> .\n"], target)
+    code, out, err = _push(store, "--chunk-size", "1000")
+    assert code == 0, err
+    assert "(4 chunks, " in out
+    assert push.count(target, GRAPH) == real_build.validated.triples
+    assert push.count(target, GRAPH + "staging") == 0
+
+
+def test_failed_chunked_upload_keeps_the_old_graph(
+    store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = push.Target.from_store(f"{store}/store", GRAPH)
+    old = [f"<urn:s{i}> <urn:p> <urn:o> .\n" for i in range(5)]
+    push.push(old, target)
+    real_request = push._request
+    calls = []
+
+    def flaky(method: str, url: str, body: bytes, media: str, timeout: float) -> None:
+        calls.append(method)
+        if method == "POST" and len(calls) == 3:
+            raise SourceError(f"{url}: HTTP 500: disk full")
+        real_request(method, url, body, media, timeout)
+
+    monkeypatch.setattr(push, "_request", flaky)
+    new = [f"<urn:n{i}> <urn:p> <urn:o> .\n" for i in range(10)]
+    with pytest.raises(SourceError, match=r"after 2 of 4 chunks; graph <.*> was left as it was"):
+        push.push(new, target, chunk_size=3)
+    assert push.count(target, GRAPH) == 5
+    assert calls[-1] == "DELETE"  # the staging graph was discarded
+
+
+def test_refused_connection_is_a_clear_error() -> None:
+    port = free_port()
+    code, out, err = _push(f"http://127.0.0.1:{port}")
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: http://127.0.0.1:{port}/store?graph=")
+    assert "cannot reach the store" in err and "Traceback" not in err
+
+
+class _Deny(BaseHTTPRequestHandler):
+    seen: ClassVar[list[str | None]] = []
+
+    def do_PUT(self) -> None:
+        self.seen.append(self.headers.get("Authorization"))
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="store"')
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_auth_failure_and_credentials_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    server = HTTPServer(("127.0.0.1", 0), _Deny)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("LLM4REC_USER", "alice")
+        monkeypatch.setenv("LLM4REC_PASSWORD", "wrong")
+        code, _, err = _push(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 2
+    assert "authentication failed (HTTP 401); set LLM4REC_USER and LLM4REC_PASSWORD" in err
+    assert _Deny.seen == ["Basic YWxpY2U6d3Jvbmc="]  # alice:wrong, from the environment

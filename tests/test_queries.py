@@ -1,0 +1,225 @@
+"""Named queries on the real catalog, the query command, and parameter binding."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from llm4rec_kg import engines, queries
+from llm4rec_kg.cli import main
+from llm4rec_kg.errors import UsageError
+from llm4rec_kg.pipeline import BuildResult
+from llm4rec_kg.results import Result, Term
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMED = queries.load_all()
+PAPERS = yaml.safe_load((ROOT / "catalog" / "papers.yaml").read_text())
+MODELS = yaml.safe_load((ROOT / "catalog" / "models.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def engine(real_build: BuildResult) -> engines.EmbeddedEngine:
+    return engines.EmbeddedEngine(engines.store_from_graph(real_build.validated.graph))
+
+
+def run(engine: engines.EmbeddedEngine, name: str, **params: str) -> Result:
+    named = NAMED[name]
+    return engine.run(named.text, named.bindings(params))
+
+
+def test_there_are_at_least_15_documented_named_queries() -> None:
+    assert len(NAMED) >= 15
+    for named in NAMED.values():
+        assert named.title and named.description, named.name
+        for param in named.params:
+            assert param.default and param.description, (named.name, param.name)
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_every_named_query_returns_rows_on_the_real_catalog(
+    engine: engines.EmbeddedEngine, name: str
+) -> None:
+    result = run(engine, name)
+    assert result.rows or result.triples, name
+
+
+def test_papers_per_llm_matches_the_catalog(engine: engines.EmbeddedEngine) -> None:
+    expected = Counter(
+        MODELS[m]["label"]
+        for p in PAPERS.values()
+        if p["type"] == "paper"
+        for m in p.get("models", [])
+    )
+    result = run(engine, "papers-per-llm")
+    assert {r["label"].value: int(r["papers"].value) for r in result.rows} == expected
+
+
+def test_papers_using_llm_accepts_any_alias(engine: engines.EmbeddedEngine) -> None:
+    by_label = run(engine, "papers-using-llm", llm="LLaMA").column("paper")
+    assert by_label == run(engine, "papers-using-llm", llm="llama-7b").column("paper")
+    assert "TALLRec" in by_label and len(by_label) == sum(
+        "llama" in p.get("models", []) for p in PAPERS.values()
+    )
+
+
+def test_fine_tuned_llama2_with_code(engine: engines.EmbeddedEngine) -> None:
+    expected = sorted(
+        p.get("short_name")
+        for p in PAPERS.values()
+        if "llama-2" in p.get("models", [])
+        and p.get("code")
+        and p.get("paradigm") == "supervised-fine-tuning"
+    )
+    assert run(engine, "fine-tuned-with-code").column("paper") == expected
+
+
+def test_same_base_model_as_tallrec(engine: engines.EmbeddedEngine) -> None:
+    rows = run(engine, "same-base-model", paper="tallrec")
+    assert set(rows.column("model")) == {"LLaMA"}
+    assert "TALLRec" not in rows.column("other") and "PALR" in rows.column("other")
+
+
+def test_paper_details_finds_by_arxiv_id(engine: engines.EmbeddedEngine) -> None:
+    rows = run(engine, "paper-details", paper="2305.00447")
+    assert "https://arxiv.org/abs/2305.00447" in rows.column("value")
+
+
+def test_papers_since_year_binds_an_integer(engine: engines.EmbeddedEngine) -> None:
+    since_2023 = run(engine, "papers-since-year", since="2023").column("year")
+    assert since_2023 and all(int(y) >= 2023 for y in since_2023)
+    assert len(run(engine, "papers-since-year", since="2022").rows) > len(since_2023)
+
+
+def test_unresolved_conflicts_lists_open_ones_only(engine: engines.EmbeddedEngine) -> None:
+    conflicts = yaml.safe_load((ROOT / "catalog" / "conflicts.yaml").read_text())
+    open_ids = {k for k, c in conflicts.items() if c["status"] == "open"}
+    assert set(run(engine, "unresolved-conflicts").column("conflict")) == open_ids
+
+
+def test_open_models_fine_tuned_are_from_the_single_gpu_table(
+    engine: engines.EmbeddedEngine,
+) -> None:
+    models = set(run(engine, "open-models-fine-tuned").column("model"))
+    assert models and all(
+        any(m["label"] == label and m.get("open_source") for m in MODELS.values())
+        for label in models
+    )
+
+
+def test_paper_graph_is_a_construct(engine: engines.EmbeddedEngine) -> None:
+    result = run(engine, "paper-graph")
+    assert result.kind == "graph"
+    subjects = {s.value for s, _, _ in result.triples}
+    assert "https://w3id.org/llm4rec/paper/arxiv-2305.00447" in subjects
+    assert "https://w3id.org/llm4rec/model/llama" in subjects
+
+
+INJECTION = 'x" } ; DROP ALL ; # {\n?s ?p ?o . FILTER("1"="1'
+
+
+def test_injection_attempt_is_just_a_string_that_matches_nothing(
+    engine: engines.EmbeddedEngine,
+) -> None:
+    assert run(engine, "papers-using-llm", llm=INJECTION).rows == []
+    assert run(engine, "same-base-model", paper=INJECTION).rows == []
+
+
+def test_remote_binding_escapes_the_value() -> None:
+    text = queries.with_values(NAMED["papers-using-llm"].text, {"llm": Term("literal", INJECTION)})
+    store = engines.store_from_file(str(ROOT / "exports" / "llm4rec.nt"))
+    assert list(store.query(text)) == []  # parses, and the value stays one literal
+
+
+def test_bad_parameter_values_and_names() -> None:
+    with pytest.raises(UsageError, match="needs a whole number"):
+        NAMED["papers-since-year"].bindings({"since": "2023; DROP"})
+    with pytest.raises(UsageError, match="has no parameter 'lm' \\(did you mean 'llm'\\?\\)"):
+        NAMED["papers-using-llm"].bindings({"lm": "x"})
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["query", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_list_shows_titles() -> None:
+    code, out, _ = _cli("--list")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == len(NAMED)
+    assert any(
+        line.startswith("papers-using-llm")
+        and "Papers using a given LLM" in line
+        and "[llm=LLaMA]" in line
+        for line in lines
+    )
+
+
+def test_cli_table_shortens_iris() -> None:
+    code, out, _ = _cli("papers-per-llm")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["model", "label", "papers"]
+    assert lines[2].split()[0] == "model:chatgpt"
+    assert lines[-1] == f"({len(lines) - 3} rows)"
+
+
+def test_cli_csv_with_a_parameter() -> None:
+    code, out, _ = _cli("papers-using-llm", "--param", "llm=Llama-2", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["paper"] for r in rows} == {"LLaRA", "E4SRec", "LlamaRec"}
+    assert all(r["llm"] == "Llama-2" for r in rows)
+
+
+def test_cli_json_is_sparql_results_json() -> None:
+    code, out, _ = _cli("--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c }", "-f", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["head"]["vars"] == ["n"]
+    assert data["results"]["bindings"][0]["n"]["datatype"].endswith("#integer")
+
+
+def test_cli_file_and_turtle(tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text(
+        "PREFIX l4r: <https://w3id.org/llm4rec/ontology#>\n"
+        "CONSTRUCT { ?m a l4r:LanguageModel } WHERE { ?m a l4r:LanguageModel }"
+    )
+    code, out, _ = _cli(
+        "--file", str(query), "-f", "turtle", "--data", str(ROOT / "exports" / "llm4rec.ttl")
+    )
+    assert code == 0
+    assert "model:llama\n    a l4r:LanguageModel ;\n.\n" in out
+
+
+def test_cli_syntax_error_shows_line_and_column() -> None:
+    code, out, err = _cli("--sparql", "SELECT * WHERE {\n  ?s ?p \n}")
+    assert code == 2 and out == ""
+    assert err.startswith("error: SPARQL syntax error at 3:")
+
+
+def test_cli_unknown_name_suggests() -> None:
+    code, _, err = _cli("papers-usng-llm")
+    assert code == 2
+    assert err == (
+        "error: no named query 'papers-usng-llm' (did you mean papers-using-llm, "
+        "papers-per-llm, papers-since-year?); 'query --list' shows them all\n"
+    )
+
+
+def test_cli_needs_exactly_one_query() -> None:
+    code, _, err = _cli()
+    assert code == 2 and "give exactly one of a query NAME, --sparql or --file" in err
+
+
+def test_cli_graph_result_cannot_be_csv() -> None:
+    code, _, err = _cli("paper-graph", "-f", "csv")
+    assert code == 2 and "a graph result cannot be written as csv" in err
