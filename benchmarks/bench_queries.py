@@ -1,0 +1,110 @@
+"""Named-query latency on the embedded store, and served throughput under concurrent clients.
+
+    python benchmarks/bench_queries.py [--runs 20] [--clients 10] [--seconds 10]
+
+Latency: every named query run --runs times on an embedded pyoxigraph store built from the
+catalog (median and p95 per query). Throughput: --clients threads send a named query to a
+`llm4rec-kg serve` process on 127.0.0.1 for --seconds; the loop is bounded and stops itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+from llm4rec_kg import engines, pipeline, queries
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def latency(runs: int) -> None:
+    graph = pipeline.validate(ROOT / "catalog").graph
+    engine = engines.EmbeddedEngine(engines.store_from_graph(graph))
+    print(f"Embedded named-query latency, {runs} runs each ({len(graph)} triples)")
+    medians = []
+    for name, named in queries.load_all().items():
+        bindings = named.bindings({})
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            engine.run(named.text, bindings)
+            times.append((time.perf_counter() - started) * 1000)
+        medians.append(statistics.median(times))
+        print(f"  {name:<28} median {statistics.median(times):7.2f} ms   p95 {_p95(times):7.2f} ms")
+    print(f"  {'all queries':<28} median of medians {statistics.median(medians):.2f} ms")
+
+
+def throughput(clients: int, seconds: float) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llm4rec_kg", "serve", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        base = process.stdout.readline().split()[2]
+        query = quote(queries.find("papers-per-llm").text)
+        url = f"{base}?query={query}"
+        urllib.request.urlopen(url, timeout=30).read()
+        latencies: list[float] = []
+        errors = [0]
+        lock = threading.Lock()
+        deadline = time.monotonic() + seconds
+
+        def client() -> None:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                try:
+                    urllib.request.urlopen(url, timeout=30).read()
+                except OSError:
+                    with lock:
+                        errors[0] += 1
+                    continue
+                with lock:
+                    latencies.append((time.perf_counter() - started) * 1000)
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        print(
+            f"Served throughput: {clients} concurrent clients for {elapsed:.1f} s "
+            "(papers-per-llm, JSON results, default 2 workers)"
+        )
+        print(
+            f"  {len(latencies) / elapsed:8.1f} requests/s, {errors[0]} errors, "
+            f"median {statistics.median(latencies):.1f} ms, p95 {_p95(latencies):.1f} ms"
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    latency(args.runs)
+    throughput(args.clients, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
