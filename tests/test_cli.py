@@ -23,15 +23,20 @@ def test_every_command_has_help() -> None:
         assert code == 0 and out.startswith(f"Usage: main {command}")
 
 
-def test_build_writes_four_files(small_catalog: Path, tmp_path: Path) -> None:
+def test_build_writes_every_export(small_catalog: Path, tmp_path: Path) -> None:
     code, out, err = _run("build", "--catalog", str(small_catalog), "--out", str(tmp_path / "o"))
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[:4] == [
-        f"wrote {tmp_path / 'o' / n}"
-        for n in ("llm4rec.ttl", "llm4rec.nt", "llm4rec.jsonld", "void.ttl")
-    ]
-    assert lines[4].endswith(" s") and " triples in " in lines[4]
+    names = (
+        "llm4rec.ttl",
+        "llm4rec.nt",
+        "llm4rec.jsonld",
+        "void.ttl",
+        "quality.json",
+        "quality.ttl",
+    )
+    assert lines[:6] == [f"wrote {tmp_path / 'o' / n}" for n in names]
+    assert lines[6].endswith(" s") and " triples in " in lines[6]
 
 
 def test_validate_ok(small_catalog: Path) -> None:

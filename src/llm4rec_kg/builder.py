@@ -86,6 +86,7 @@ class _Builder:
             "datasets": "dataset",
             "sources": "source",
             "conflicts": "conflict",
+            "corrections": "correction",
         }[collection]
         return self.mint(kind, key)
 
@@ -101,6 +102,7 @@ class _Builder:
         yield from self.papers()
         yield from self.datasets()
         yield from self.conflicts()
+        yield from self.corrections()
 
     def sources(self) -> Iterator[Triple]:
         for key, src in self.catalog.entries("sources"):
@@ -293,6 +295,30 @@ class _Builder:
             for entity in conflict["entities"]:
                 yield s, L4R.involves, self.iri("papers", entity)
 
+    def corrections(self) -> Iterator[Triple]:
+        for key, correction in self.catalog.entries("corrections"):
+            s = self.mint("correction", key)
+            yield from (
+                (s, RDF.type, L4R.Correction),
+                (s, RDF.type, PROV.Entity),
+                (s, RDFS.label, _lit(key)),
+                (s, L4R.corrects, self.iri("papers", correction["entity"])),
+                (s, L4R.field, _lit(correction["field"])),
+                (s, RDFS.comment, _lit(correction["reason"])),
+            )
+            source = correction["source"]
+            is_iri = source.startswith(("http://", "https://"))
+            yield s, DCTERMS.source, URIRef(source) if is_iri else _lit(source)
+            if correction.get("listed") is not None:
+                yield s, L4R.listedValue, _lit(str(correction["listed"]))
+            corrected = correction.get("corrected")
+            values = corrected if isinstance(corrected, list) else [corrected]
+            for value in values:
+                if value is not None:
+                    yield s, L4R.correctedValue, _lit(str(value))
+            for rule in correction.get("resolves") or []:
+                yield s, L4R.resolvesRule, _lit(rule)
+
     def provenance(self, entity: URIRef, records: Iterable[dict[str, Any]]) -> Iterator[Triple]:
         for record in records:
             row = self.mint("source", record["source"], record["section"], str(record["row"]))
@@ -326,7 +352,16 @@ def subjects(catalog: Catalog, mint: Minter) -> dict[URIRef, tuple[str, str]]:
     builder = _Builder(catalog, mint)
     return {
         builder.iri(name, key): (name, key)
-        for name in ("papers", "models", "families", "venues", "datasets", "sources", "conflicts")
+        for name in (
+            "papers",
+            "models",
+            "families",
+            "venues",
+            "datasets",
+            "sources",
+            "conflicts",
+            "corrections",
+        )
         for key in catalog.get(name)
     }
 

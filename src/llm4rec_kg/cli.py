@@ -407,3 +407,70 @@ def push(
         f"({result.chunks} {noun}, {result.seconds:.2f} s)"
     )
     click.echo(f"verified: the store holds {result.stored} triples in <{target.graph}>")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@catalog_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="One line per finding, or one JSON object.",
+)
+@click.option(
+    "--severity",
+    type=click.Choice(["error", "warning", "info"]),
+    default="info",
+    show_default=True,
+    help="Show findings of this severity and worse.",
+)
+@click.option(
+    "--open-only",
+    is_flag=True,
+    help="Hide findings already corrected, accepted or normalized (catalog only).",
+)
+@handles_errors
+def lint(
+    paths: tuple[Path, ...], catalog_dir: Path, fmt: str, severity: str, open_only: bool
+) -> None:
+    """Check the catalog (no PATH) or markdown source lists (PATH ...) for data mistakes.
+
+    Each finding has a rule id, severity, location, message and fix hint. On the catalog a
+    finding may be corrected (corrections.yaml), accepted (accepted.yaml) or normalized by
+    the import. Exit codes: 0 no open error, 1 open errors, 2 usage or I/O error.
+    """
+    from llm4rec_kg import lint as lint_module
+    from llm4rec_kg.catalog import load_catalog
+
+    if paths:
+        catalog = load_catalog(catalog_dir) if catalog_dir.is_dir() else None
+        report = lint_module.lint_markdown(list(paths), catalog)
+    else:
+        report = lint_module.lint_catalog(load_catalog(catalog_dir))
+    levels = lint_module.SEVERITIES[: lint_module.SEVERITIES.index(severity) + 1]
+    shown = [
+        f
+        for f in report.findings
+        if f.severity in levels and not (open_only and f.status != "open")
+    ]
+    if fmt == "json":
+        from dataclasses import asdict
+
+        data = report.as_json()
+        data["findings"] = [asdict(f) for f in shown]
+        click.echo(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        for finding in shown:
+            click.echo(finding.text())
+        counts = report.counts()
+        statuses = ", ".join(f"{n} {s}" for s, n in counts["by_status"].items())
+        click.echo(
+            f"{len(report.findings)} findings ({statuses or 'none'}); "
+            f"{report.open_errors} open errors",
+            err=True,
+        )
+    if report.open_errors:
+        sys.exit(1)

@@ -25,7 +25,14 @@ from llm4rec_kg.errors import SourceError
 from llm4rec_kg.resources import ontology_file
 from llm4rec_kg.vocab import DCAT, DCTERMS, PREFIXES, RDF, RDFS, SDO, VOID, XSD, namespace_manager
 
-EXPORT_NAMES = ("llm4rec.ttl", "llm4rec.nt", "llm4rec.jsonld", "void.ttl")
+EXPORT_NAMES = (
+    "llm4rec.ttl",
+    "llm4rec.nt",
+    "llm4rec.jsonld",
+    "void.ttl",
+    "quality.json",
+    "quality.ttl",
+)
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 

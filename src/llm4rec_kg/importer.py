@@ -177,6 +177,62 @@ class _State:
         return key
 
 
+def table_kind(columns: Iterable[str]) -> str | None:
+    """What a table lists, judged by its columns: paper, survey, tutorial, dataset, model."""
+    found = frozenset(columns)
+    for kind, needed in (
+        ("paper", PAPER_COLUMNS),
+        ("survey", SURVEY_COLUMNS),
+        ("tutorial", TUTORIAL_COLUMNS),
+        ("dataset", DATASET_COLUMNS),
+        ("model", MODEL_COLUMNS),
+    ):
+        if found >= needed:
+            return kind
+    return None
+
+
+def listed_cells(kind: str, row: Row) -> dict[str, str | None]:
+    """A row's cells as the list gives them (placeholders such as N/A included): the claims
+    that provenance keeps."""
+
+    def raw(column: str) -> str | None:
+        return row.get(column).text or None
+
+    def href(column: str) -> str | None:
+        cell = row.get(column)
+        return cell.links[0].href if cell.links else raw(column)
+
+    if kind == "dataset":
+        return {
+            "name": raw("name"),
+            "scene": raw("scene"),
+            "tasks": raw("tasks"),
+            "information": raw("information"),
+            "url": href("url"),
+        }
+    if kind == "model":
+        cell = row.get("project")
+        return {
+            "project": raw("project"),
+            "url": cell.links[-1].href if cell.links else None,
+            "year": raw("year"),
+        }
+    title_cell = row.get("name" if kind == "tutorial" else "paper")
+    code = row.get("code")
+    return {
+        "name": raw("name") if kind == "paper" else None,
+        "title": (title_cell.links[0].text if title_cell.links else None)
+        or raw("name" if kind == "tutorial" else "paper"),
+        "link": title_cell.links[0].href if title_cell.links else None,
+        "venue": raw("venue"),
+        "year": raw("year"),
+        "code": href("code"),
+        "code_label": code.links[0].text if code.links else None,
+        "llm": raw("llm") if kind == "paper" else None,
+    }
+
+
 def _year(state: _State, row: Row, column: str = "year") -> int | None:
     text = row.get(column).value
     if text is None or not re.fullmatch(r"\d{4}", text):
@@ -207,20 +263,10 @@ def _paper_rows(state: _State, table: Table, kind: str) -> list[dict[str, Any]]:
             "link": normalize.canonical_link(link.href),
             "arxiv": normalize.arxiv_id(link.href),
             "doi": normalize.doi(link.href),
-            "code": code.links[0].href if code.links else None,
+            "code": normalize.strip_tracking(code.links[0].href) if code.links else None,
             "code_label": code.links[0].text if code.links else None,
         }
-        listed = {
-            "name": short_name or row.get("name").value,
-            "title": record["title"],
-            "link": link.href,
-            "venue": row.get("venue").value,
-            "year": row.get("year").value,
-            "code": record["code"] or code.value,
-            "code_label": record["code_label"],
-            "llm": row.get("llm").value,
-        }
-        record["provenance"] = [state.provenance(row, listed)]
+        record["provenance"] = [state.provenance(row, listed_cells(kind, row))]
         record["_key"] = normalize.entity_key(link.href)
         record["_where"] = (row.line, f"{row.section}[{row.index}]")
         records.append(record)
@@ -378,18 +424,7 @@ def _datasets(state: _State, table: Table) -> None:
                 for s in normalize.statistics(info or "")
             ]
             or None,
-            "provenance": [
-                state.provenance(
-                    row,
-                    {
-                        "name": name,
-                        "scene": row.get("scene").value,
-                        "tasks": row.get("tasks").value,
-                        "information": info,
-                        "url": landing,
-                    },
-                )
-            ],
+            "provenance": [state.provenance(row, listed_cells("dataset", row))],
         }
 
 
@@ -433,11 +468,7 @@ def _models_table(state: _State, table: Table) -> None:
             "supports_chinese": True,
             "single_gpu": True,
             "maker": maker,
-            "provenance": [
-                state.provenance(
-                    row, {"project": cell.text, "url": link.href, "year": row.get("year").value}
-                )
-            ],
+            "provenance": [state.provenance(row, listed_cells("model", row))],
         }
 
 
@@ -466,28 +497,25 @@ def _paradigm(state: _State, table: Table) -> None:
 def _classify(state: _State, tables: Iterable[Table]) -> dict[str, int]:
     rows: dict[str, int] = {}
     papers: list[dict[str, Any]] = []
-    later: list[Table] = []
+    later: list[tuple[str, Table]] = []
     for table in tables:
-        columns = frozenset(table.columns)
-        rows[table.section] = len(table.rows)
-        if columns >= PAPER_COLUMNS:
-            _paradigm(state, table)
-            papers += _paper_rows(state, table, "paper")
-        elif columns >= SURVEY_COLUMNS:
-            papers += _paper_rows(state, table, "survey")
-        elif columns >= TUTORIAL_COLUMNS:
-            papers += _paper_rows(state, table, "tutorial")
-        elif columns >= DATASET_COLUMNS or columns >= MODEL_COLUMNS:
-            later.append(table)
-        else:
-            del rows[table.section]
+        kind = table_kind(table.columns)
+        if kind is None:
             state.notes.append(
                 f"{state.path}:{table.line}: table under {table.heading!r} "
                 f"has unrecognised columns {list(table.columns)}; skipped"
             )
+            continue
+        rows[table.section] = len(table.rows)
+        if kind == "paper":
+            _paradigm(state, table)
+        if kind in ("paper", "survey", "tutorial"):
+            papers += _paper_rows(state, table, kind)
+        else:
+            later.append((kind, table))
     _merge_papers(state, papers)
-    for table in later:
-        if frozenset(table.columns) >= DATASET_COLUMNS:
+    for kind, table in later:
+        if kind == "dataset":
             _datasets(state, table)
         else:
             _models_table(state, table)

@@ -93,7 +93,12 @@ def repository(url: str) -> Repository | None:
 
 
 def tracking_params(url: str) -> list[str]:
-    return [key for key, _ in parse_qsl(urlsplit(url).query) if TRACKING_PARAMS.match(key)]
+    """Query parameters that track a click or carry a session, not the resource."""
+    return [
+        key
+        for key, _ in parse_qsl(urlsplit(url).query)
+        if TRACKING_PARAMS.match(key) or key.lower() in SESSION_PARAMS
+    ]
 
 
 def strip_tracking(url: str) -> str:
@@ -102,12 +107,18 @@ def strip_tracking(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
+SESSION_PARAMS = frozenset({"md5", "pid", "casa_token", "token", "sid", "sessionid"})
+
+
 def canonical_link(url: str) -> str:
-    """The canonical form of a paper link: arXiv abs page, doi.org, or the link untracked."""
+    """The canonical form of a paper link: arXiv abs page, doi.org, an article page for
+    ScienceDirect download links, or the link without tracking parameters."""
     if identifier := arxiv_id(url):
         return f"https://arxiv.org/abs/{identifier}"
     if identifier := doi(url):
         return f"https://doi.org/{identifier}"
+    if "sciencedirect.com" in url and (match := _PII.search(url)):
+        return f"https://www.sciencedirect.com/science/article/pii/{match.group(1)}"
     return strip_tracking(url.strip())
 
 

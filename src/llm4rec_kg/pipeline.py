@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from llm4rec_kg import builder, exports, shacl
+from llm4rec_kg import builder, corrections, exports, lint, quality, shacl
 from llm4rec_kg.catalog import Catalog, load_catalog
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
 from llm4rec_kg.results import Result
@@ -48,6 +48,9 @@ def validate(catalog_dir: Path, base: str = DEFAULT_BASE) -> Validated:
     """Load, check, build and SHACL-validate the catalog; raise InvalidDataError if anything
     is wrong, with every problem of the first failing stage."""
     catalog = load_catalog(catalog_dir)
+    if problems := corrections.check(catalog):
+        raise InvalidDataError("corrections", problems)
+    catalog = corrections.apply(catalog)
     mint = Minter(base)
     graph = builder.build_graph(catalog, mint)
     problems = shacl.validate_graph(graph, builder.subjects(catalog, mint), catalog)
@@ -61,6 +64,10 @@ def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildRe
     started = time.perf_counter()
     done = validate(catalog_dir, base)
     graph, base = done.graph, done.base
+    report = lint.lint_catalog(done.catalog).relative_to(catalog_dir)
+    entities = {
+        key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
+    }
     files = exports.write_exports(
         out_dir,
         {
@@ -68,6 +75,8 @@ def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildRe
             "llm4rec.nt": lambda: exports.ntriples(graph),
             "llm4rec.jsonld": lambda: exports.jsonld(graph),
             "void.ttl": lambda: exports.void(graph, base, list(exports.EXPORT_NAMES[:3])),
+            "quality.json": lambda: quality.to_json(report),
+            "quality.ttl": lambda: quality.to_turtle(report, entities, base),
         },
     )
     return BuildResult(done, files, time.perf_counter() - started)

@@ -165,12 +165,47 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
     },
 }
 
+CORRECTABLE = ("arxiv", "doi", "link", "venue", "year", "code", "title", "short_name", "models")
+LINT_RULES = (
+    "duplicate-identifier",
+    "duplicate-title",
+    "shared-short-name",
+    "venue-variant",
+    "publisher-as-venue",
+    "venue-doi-mismatch",
+    "code-not-repository",
+    "tracking-parameter",
+    "non-canonical-arxiv",
+    "year-before-arxiv",
+    "mojibake",
+    "unresolved-model",
+    "placeholder-name",
+    "dataset-without-landing-page",
+    "stale-correction",
+)
+ENTRY_FIELDS["corrections"] = {
+    "entity": _str(required=True, ref="papers"),
+    "field": _str(required=True, choices=CORRECTABLE),
+    "listed": Field("any"),
+    "corrected": Field("any"),
+    "reason": _str(required=True),
+    "source": _str(required=True),
+    "resolves": _list(_str(choices=LINT_RULES)),
+}
+ENTRY_FIELDS["accepted"] = {
+    "rule": _str(required=True, choices=LINT_RULES),
+    "entity": _str(required=True),
+    "reason": _str(required=True),
+}
+
 # Files in load order; a file may only refer to collections loaded before it or to itself.
 COLLECTIONS: tuple[str, ...] = tuple(ENTRY_FIELDS)
 REQUIRED_COLLECTIONS = frozenset({"sources", "concepts", "venues", "models", "papers"})
 
 
 def _type_ok(kind: str, value: Any) -> bool:
+    if kind == "any":
+        return True
     if kind in ("str", "url"):
         return isinstance(value, str)
     if kind == "int":
@@ -195,6 +230,7 @@ def _is_iso_date(value: str) -> bool:
 
 
 _KIND_NAMES = {
+    "any": "a value",
     "str": "a string",
     "url": "a URL string",
     "int": "a whole number",

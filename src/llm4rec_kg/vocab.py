@@ -47,6 +47,7 @@ ENTITY_KINDS = (
     "dataset",
     "concept",
     "conflict",
+    "correction",
     "organization",
 )
 

@@ -1,0 +1,674 @@
+"""Data-quality rules for source lists and the catalog, with curated resolutions.
+
+Rules run on *rows*: the cells of one source-list row as listed. A markdown file gives them
+directly; the catalog gives them back from every entry's provenance, so the same rules judge
+both. On the catalog each finding is then resolved, or not:
+
+- ``corrected``: a sourced correction in ``corrections.yaml`` names the rule and entity;
+- ``accepted``: ``accepted.yaml`` says why the finding stands as it is;
+- ``normalized``: the import already repaired it (spellings merged, links canonicalised);
+- ``open``: none of these; an open error fails ``lint`` (exit 1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from llm4rec_kg import normalize
+from llm4rec_kg.catalog import Catalog
+from llm4rec_kg.markdown import PLACEHOLDERS, read_tables
+from llm4rec_kg.schema import LINT_RULES
+
+SEVERITIES = ("error", "warning", "info")
+PUBLISHERS = frozenset(
+    {
+        "acm",
+        "ieee",
+        "springer",
+        "elsevier",
+        "wiley",
+        "mdpi",
+        "acm press",
+        "springer nature",
+        "taylor & francis",
+        "sage",
+        "oxford university press",
+    }
+)
+PUBLICATIONS = frozenset({"paper", "survey", "tutorial"})
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset({"a", "an", "the", "of", "for", "and", "in", "on", "with", "to", "via"})
+
+
+@dataclass(frozen=True)
+class LintRow:
+    file: str
+    line: int | None
+    section: str
+    index: int
+    kind: str
+    cells: Mapping[str, str | None]
+    entity: str | None = None
+    source_line: int | None = None
+
+    def cell(self, name: str) -> str | None:
+        return self.cells.get(name)
+
+    @property
+    def where(self) -> str:
+        row = f"{self.section}[{self.index}]"
+        return f"{self.entity} ({row})" if self.entity else row
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    file: str
+    line: int | None
+    where: str
+    message: str
+    hint: str
+    entity: str | None = None
+    status: str = "open"
+    resolution: str | None = None
+
+    def text(self) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        out = (
+            f"{place}: {self.severity}[{self.rule}] {self.where}: {self.message} (fix: {self.hint})"
+        )
+        if self.status != "open":
+            out += f" [{self.status}: {self.resolution}]"
+        return out
+
+
+def _finding(rule: str, severity: str, row: LintRow, message: str, hint: str) -> Finding:
+    return Finding(rule, severity, row.file, row.line, row.where, message, hint, row.entity)
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """Name lookups from the curated catalog; empty when linting without one."""
+
+    models: Mapping[str, str] = field(default_factory=dict)
+    readings: Mapping[str, list[str]] = field(default_factory=dict)
+    venues: Mapping[str, str] = field(default_factory=dict)  # name key -> canonical label
+
+    @classmethod
+    def from_catalog(cls, catalog: Catalog | None) -> Aliases:
+        if catalog is None:
+            return cls()
+        models: dict[str, str] = {}
+        for key, entry in catalog.get("models").items():
+            for name in [key, entry["label"], *(entry.get("aliases") or [])]:
+                models.setdefault(normalize.name_key(name), key)
+        venues: dict[str, str] = {}
+        for key, entry in catalog.get("venues").items():
+            for name in [key, entry["label"], *(entry.get("aliases") or [])]:
+                venues.setdefault(normalize.name_key(name), entry["label"])
+        readings = {
+            normalize.name_key(k): v["models"] for k, v in catalog.get("model-readings").items()
+        }
+        return cls(models, readings, venues)
+
+
+# ------------------------------------------------------------------ rows
+
+
+def rows_from_markdown(path: Path) -> list[LintRow]:
+    from llm4rec_kg.importer import listed_cells, table_kind
+
+    rows = []
+    for table in read_tables(path):
+        kind = table_kind(table.columns)
+        if kind is None:
+            continue
+        for row in table.rows:
+            rows.append(
+                LintRow(
+                    str(path),
+                    row.line,
+                    row.section,
+                    row.index,
+                    kind,
+                    listed_cells(kind, row),
+                    source_line=row.line,
+                )
+            )
+    return rows
+
+
+def rows_from_catalog(catalog: Catalog) -> list[LintRow]:
+    """Rows rebuilt from every entry's provenance, in source-list order, so that "first"
+    means the same row as it does when linting the list itself."""
+    rows = []
+    for collection in ("papers", "datasets", "models"):
+        for key, entry in catalog.entries(collection):
+            kind = entry.get("type", collection.rstrip("s"))
+            where = catalog.locations.get((collection, key))
+            for record in entry.get("provenance") or []:
+                rows.append(
+                    LintRow(
+                        where.file if where else collection,
+                        where.line if where else None,
+                        record["section"],
+                        record["row"],
+                        kind,
+                        record.get("listed") or {},
+                        key,
+                        record.get("line"),
+                    )
+                )
+    return sorted(rows, key=lambda r: (r.source_line or 0, r.section, r.index))
+
+
+# ------------------------------------------------------------------ rules
+
+Rule = Callable[[list[LintRow], Aliases], Iterable[Finding]]
+
+
+def _identifier(link: str) -> str:
+    if found := normalize.arxiv_id(link):
+        return f"arXiv {found}"
+    if found := normalize.doi(link):
+        return f"DOI {found}"
+    return f"URL {normalize.canonical_link(link)}"
+
+
+def _publications(rows: list[LintRow]) -> list[LintRow]:
+    return [r for r in rows if r.kind in PUBLICATIONS and r.cell("link")]
+
+
+def duplicate_identifier(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    groups: dict[str, list[LintRow]] = defaultdict(list)
+    for row in _publications(rows):
+        groups[_identifier(str(row.cell("link")))].append(row)
+    for ident, group in sorted(groups.items()):
+        first = group[0]
+        for row in group[1:]:
+            same = normalize.title_key(row.cell("title") or "") == normalize.title_key(
+                first.cell("title") or ""
+            )
+            if same:
+                yield _finding(
+                    "duplicate-identifier",
+                    "warning",
+                    row,
+                    f"the same paper ({ident}) is listed again, first at "
+                    f"{first.section}[{first.index}]",
+                    "remove the duplicate row, keeping the better claims",
+                )
+            else:
+                yield _finding(
+                    "duplicate-identifier",
+                    "error",
+                    row,
+                    f"{ident} is also the link of {first.section}[{first.index}] "
+                    f"{first.cell('title')!r}, a different title",
+                    "give each row the link of its own paper",
+                )
+
+
+def duplicate_title(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    groups: dict[str, list[LintRow]] = defaultdict(list)
+    for row in _publications(rows):
+        groups[normalize.title_key(row.cell("title") or "")].append(row)
+    for group in groups.values():
+        idents = {_identifier(str(r.cell("link"))) for r in group}
+        if len(idents) > 1:
+            for row in group[1:]:
+                yield _finding(
+                    "duplicate-title",
+                    "warning",
+                    row,
+                    f"title {row.cell('title')!r} is listed again with another "
+                    f"link, first at {group[0].section}[{group[0].index}]",
+                    "keep one row per paper, with its canonical link",
+                )
+
+
+def shared_short_name(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    groups: dict[str, list[LintRow]] = defaultdict(list)
+    for row in _publications(rows):
+        name = row.cell("name")
+        if name and name.strip().lower() not in PLACEHOLDERS:
+            groups[name.strip().casefold()].append(row)
+    for group in groups.values():
+        titles = {normalize.title_key(r.cell("title") or "") for r in group}
+        if len(titles) > 1:
+            for row in group[1:]:
+                yield _finding(
+                    "shared-short-name",
+                    "warning",
+                    row,
+                    f"short name {row.cell('name')!r} also names "
+                    f"{group[0].section}[{group[0].index}] "
+                    f"{group[0].cell('title')!r}",
+                    "tell the papers apart in the Name column",
+                )
+
+
+def venue_variant(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    first: dict[str, LintRow] = {}
+    for row in rows:
+        if venue := row.cell("venue"):
+            spellings[normalize.name_key(venue)][venue] += 1
+            first.setdefault(venue, row)
+    for key, counts in sorted(spellings.items()):
+        canonical = aliases.venues.get(key) or counts.most_common(1)[0][0]
+        if len(counts) < 2 and canonical in counts:
+            continue
+        for spelling, n in sorted(counts.items()):
+            if spelling != canonical:
+                yield _finding(
+                    "venue-variant",
+                    "warning",
+                    first[spelling],
+                    f"venue spelled {spelling!r} in {n} row(s); also spelled {canonical!r}",
+                    f"write {canonical!r} everywhere",
+                )
+
+
+def publisher_as_venue(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    for row in rows:
+        venue = row.cell("venue")
+        if venue and venue.strip().casefold() in PUBLISHERS:
+            doi = normalize.doi(row.cell("link") or "")
+            hint = "name the conference or journal" + (
+                f"; the DOI {doi} identifies the proceedings" if doi else ""
+            )
+            yield _finding(
+                "publisher-as-venue",
+                "error",
+                row,
+                f"venue {venue!r} is a publisher, not a venue",
+                hint,
+            )
+
+
+def _proceedings(doi: str) -> str | None:
+    prefix, _, suffix = doi.partition("/")
+    return f"{prefix}/{suffix.rsplit('.', 1)[0]}" if "." in suffix else None
+
+
+def venue_doi_mismatch(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    by_venue: dict[str, list[tuple[LintRow, str]]] = defaultdict(list)
+    for row in rows:
+        doi = normalize.doi(row.cell("link") or "")
+        venue = row.cell("venue")
+        if doi and venue and (proceedings := _proceedings(doi)):
+            by_venue[normalize.name_key(venue)].append((row, proceedings))
+    for items in by_venue.values():
+        counts = Counter(p for _, p in items)
+        usual, n = counts.most_common(1)[0]
+        if n < 2:
+            continue
+        for row, proceedings in items:
+            if proceedings != usual and proceedings.split("/")[0] == usual.split("/")[0]:
+                yield _finding(
+                    "venue-doi-mismatch",
+                    "error",
+                    row,
+                    f"venue {row.cell('venue')!r}, but DOI proceedings {proceedings} "
+                    f"differ from {usual}, which the list's {n} other "
+                    f"{row.cell('venue')} rows share",
+                    "check the venue against the DOI",
+                )
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def code_not_repository(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    for row in rows:
+        code = row.cell("code")
+        if not code or not code.startswith("http") or normalize.repository(code):
+            continue
+        host = urlsplit(code).hostname or code
+        page = re.search(r"paperswithcode\.com/paper/([\w-]+)", code)
+        title_words = _words(f"{row.cell('title') or ''} {row.cell('name') or ''}")
+        if page and not _words(page.group(1).replace("-", " ")) & title_words:
+            yield _finding(
+                "code-not-repository",
+                "error",
+                row,
+                f"code link is a Papers with Code page about another paper "
+                f"({page.group(1).replace('-', ' ')!r})",
+                "link the paper's own code repository, or none",
+            )
+        elif "colab.research.google.com" in code or code.endswith(".ipynb"):
+            yield _finding(
+                "code-not-repository",
+                "warning",
+                row,
+                "code link is a notebook, not a repository",
+                "link the repository that holds the notebook, if there is one",
+            )
+        else:
+            yield _finding(
+                "code-not-repository",
+                "warning",
+                row,
+                f"code link is a web page on {host}, not a code repository",
+                "link the code repository, or leave Code empty",
+            )
+
+
+def tracking_parameter(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    for row in rows:
+        for column in ("link", "code", "url"):
+            url = row.cell(column)
+            if url and (params := normalize.tracking_params(url)):
+                clean = (
+                    normalize.canonical_link(url)
+                    if column == "link"
+                    else normalize.strip_tracking(url)
+                )
+                yield _finding(
+                    "tracking-parameter",
+                    "warning",
+                    row,
+                    f"{column} carries tracking or session parameters ({', '.join(params)})",
+                    f"use {clean}",
+                )
+
+
+def non_canonical_arxiv(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    for row in rows:
+        for column in ("link", "url"):
+            url = row.cell(column)
+            identifier = normalize.arxiv_id(url or "")
+            canonical = f"https://arxiv.org/abs/{identifier}"
+            if identifier and url != canonical:
+                why = (
+                    "a mirror"
+                    if "export." in str(url)
+                    else "a PDF"
+                    if "/pdf/" in str(url)
+                    else "a versioned link"
+                    if normalize.arxiv_version(str(url))
+                    else "not the abs page"
+                )
+                yield _finding(
+                    "non-canonical-arxiv",
+                    "warning",
+                    row,
+                    f"{column} {url} is {why}",
+                    f"use {canonical}",
+                )
+
+
+def year_before_arxiv(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    for row in rows:
+        identifier = normalize.arxiv_id(row.cell("link") or "")
+        year = row.cell("year")
+        first = normalize.arxiv_year(identifier) if identifier else None
+        if first and year and year.isdigit() and int(year) < first:
+            yield _finding(
+                "year-before-arxiv",
+                "error",
+                row,
+                f"year {year} is before arXiv {identifier} was posted ({first})",
+                f"use {first} or later",
+            )
+
+
+def mojibake(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    import ftfy.badness
+
+    for row in rows:
+        for column, value in sorted(row.cells.items()):
+            if value and ftfy.badness.is_bad(value):
+                yield _finding(
+                    "mojibake",
+                    "error",
+                    row,
+                    f"{column} has encoding damage: {value[:60]!r}",
+                    f"use {ftfy.fix_encoding(value)[:60]!r}",
+                )
+
+
+def unresolved_model(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    for row in rows:
+        cell = row.cell("llm")
+        if not cell or cell.strip().lower() in PLACEHOLDERS:
+            continue
+        if normalize.name_key(cell) in aliases.readings:
+            continue
+        for name, _ in normalize.split_models(cell):
+            if normalize.name_key(name) not in aliases.models:
+                yield _finding(
+                    "unresolved-model",
+                    "error",
+                    row,
+                    f"LLM {name!r} has no canonical model",
+                    "add it as an alias in models.yaml, or the whole cell to model-readings.yaml",
+                )
+
+
+def placeholder_name(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    for row in rows:
+        if row.kind == "paper" or row.kind == "dataset":
+            name = row.cells.get("name")
+            if name is None or name.strip().lower() in PLACEHOLDERS:
+                yield _finding(
+                    "placeholder-name",
+                    "warning",
+                    row,
+                    f"no short name ({name or 'empty'})",
+                    "give the short name the paper uses, or leave the cell empty",
+                )
+
+
+def dataset_without_landing_page(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    for row in rows:
+        if row.kind == "dataset" and not row.cell("url"):
+            yield _finding(
+                "dataset-without-landing-page",
+                "warning",
+                row,
+                f"dataset {row.cell('name')!r} has no landing page",
+                "add the dataset's home page in the URL column",
+            )
+
+
+RULES: dict[str, Rule] = {
+    "duplicate-identifier": duplicate_identifier,
+    "duplicate-title": duplicate_title,
+    "shared-short-name": shared_short_name,
+    "venue-variant": venue_variant,
+    "publisher-as-venue": publisher_as_venue,
+    "venue-doi-mismatch": venue_doi_mismatch,
+    "code-not-repository": code_not_repository,
+    "tracking-parameter": tracking_parameter,
+    "non-canonical-arxiv": non_canonical_arxiv,
+    "year-before-arxiv": year_before_arxiv,
+    "mojibake": mojibake,
+    "unresolved-model": unresolved_model,
+    "placeholder-name": placeholder_name,
+    "dataset-without-landing-page": dataset_without_landing_page,
+}
+assert set(RULES) | {"stale-correction"} == set(LINT_RULES)
+
+
+def run_rules(rows: list[LintRow], aliases: Aliases) -> list[Finding]:
+    findings = [f for rule in RULES.values() for f in rule(rows, aliases)]
+    return sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.where, f.message))
+
+
+def file_findings(path: Path) -> list[Finding]:
+    """Encoding damage anywhere in a file, tables or not (a news line, a heading)."""
+    import ftfy.badness
+
+    findings = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if ftfy.badness.is_bad(line) and not line.lstrip().startswith("|"):
+            bad = next((w for w in line.split() if ftfy.badness.is_bad(w)), line.strip())
+            findings.append(
+                Finding(
+                    "mojibake",
+                    "error",
+                    str(path),
+                    number,
+                    "text",
+                    f"encoding damage: {bad[:40]!r}",
+                    f"use {ftfy.fix_encoding(bad)[:40]!r}",
+                )
+            )
+    return findings
+
+
+# ------------------------------------------------------------------ resolutions
+
+
+def _normalized(finding: Finding, entry: Mapping[str, Any] | None) -> str | None:
+    """How the import already repaired a finding on this entry, if it did."""
+    if entry is None:
+        return None
+    link, rule = str(entry.get("link", "")), finding.rule
+    if rule == "venue-variant" and entry.get("venue"):
+        return f"merged into venue {entry['venue']!r}"
+    if rule == "non-canonical-arxiv" and link.startswith("https://arxiv.org/abs/"):
+        return f"stored as {link}"
+    if (
+        rule == "tracking-parameter"
+        and not normalize.tracking_params(link)
+        and not (normalize.tracking_params(str(entry.get("code") or "")))
+    ):
+        return "stored without the parameters"
+    if rule == "placeholder-name" and not entry.get("short_name"):
+        return "stored without a short name"
+    if (
+        rule == "duplicate-identifier"
+        and finding.severity == "warning"
+        and len(entry.get("provenance") or []) > 1
+    ):
+        return "rows merged into one entry that keeps both claims"
+    return None
+
+
+def resolve(findings: list[Finding], catalog: Catalog) -> list[Finding]:
+    corrections: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+    for key, correction in catalog.entries("corrections"):
+        for rule in correction.get("resolves") or []:
+            corrections[(rule, correction["entity"])] = (key, correction)
+    accepted = {(a["rule"], a["entity"]): (key, a) for key, a in catalog.entries("accepted")}
+    entries = {**catalog.get("datasets"), **catalog.get("models"), **catalog.get("papers")}
+    for finding in findings:
+        ident = (finding.rule, finding.entity or "")
+        if ident in corrections:
+            key, correction = corrections[ident]
+            value = correction.get("corrected")
+            shown = "unknown" if value is None else repr(value)
+            finding.status = "corrected"
+            finding.resolution = (
+                f"{key}: {correction['field']} -> {shown}; "
+                f"{correction['reason']} (source: {correction['source']})"
+            )
+        elif ident in accepted:
+            key, acceptance = accepted[ident]
+            finding.status, finding.resolution = "accepted", f"{key}: {acceptance['reason']}"
+        elif note := _normalized(finding, entries.get(finding.entity or "")):
+            finding.status, finding.resolution = "normalized", note
+    return findings
+
+
+# ------------------------------------------------------------------ entry points
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    corrections: dict[str, Any] = field(default_factory=dict)
+    accepted: dict[str, Any] = field(default_factory=dict)
+
+    def relative_to(self, root: Path) -> Report:
+        """The report with file names relative to root, so it reads the same wherever the
+        catalog was built from."""
+        findings = [
+            replace(f, file=str(Path(f.file).relative_to(root)))
+            if Path(f.file).is_relative_to(root)
+            else f
+            for f in self.findings
+        ]
+        return Report(findings, self.corrections, self.accepted)
+
+    @property
+    def open_errors(self) -> int:
+        return sum(f.severity == "error" and f.status == "open" for f in self.findings)
+
+    def counts(self) -> dict[str, Any]:
+        by_rule: dict[str, Counter[str]] = defaultdict(Counter)
+        by_status: Counter[str] = Counter()
+        for f in self.findings:
+            by_rule[f.rule][f.severity] += 1
+            by_status[f.status] += 1
+        return {
+            "by_rule": {r: dict(sorted(c.items())) for r, c in sorted(by_rule.items())},
+            "by_status": dict(sorted(by_status.items())),
+            "open_errors": self.open_errors,
+            "open": by_status.get("open", 0),
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts(),
+            "findings": [asdict(f) for f in self.findings],
+            "corrections": self.corrections,
+            "accepted": self.accepted,
+        }
+
+
+def lint_markdown(paths: list[Path], catalog: Catalog | None) -> Report:
+    """Findings on source lists as imported, with names resolved through the catalog's
+    aliases when there is one; nothing is written."""
+    aliases = Aliases.from_catalog(catalog)
+    findings = []
+    for path in paths:
+        findings += run_rules(rows_from_markdown(path), aliases) + file_findings(path)
+    return Report(sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.message)))
+
+
+def lint_catalog(catalog: Catalog) -> Report:
+    """Findings on the catalog's source rows, each resolved by a correction, an acceptance
+    or the import's own normalisation, or left open."""
+    from llm4rec_kg import corrections as corrections_module
+
+    findings = run_rules(rows_from_catalog(catalog), Aliases.from_catalog(catalog))
+    for problem in corrections_module.check(catalog):
+        findings.append(
+            Finding(
+                "stale-correction",
+                "error",
+                problem.file,
+                problem.line,
+                problem.entry or "",
+                problem.message,
+                "update or remove the correction",
+            )
+        )
+    known = set(catalog.get("papers")) | set(catalog.get("datasets")) | set(catalog.get("models"))
+    for key, acceptance in catalog.entries("accepted"):
+        if acceptance["entity"] not in known:
+            where = catalog.locations.get(("accepted", key))
+            findings.append(
+                Finding(
+                    "stale-correction",
+                    "error",
+                    where.file if where else "accepted.yaml",
+                    where.line if where else None,
+                    key,
+                    f"accepts a finding on unknown entry {acceptance['entity']!r}",
+                    "fix the entity id or remove the acceptance",
+                )
+            )
+    return Report(resolve(findings, catalog), catalog.get("corrections"), catalog.get("accepted"))
