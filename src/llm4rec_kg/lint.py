@@ -58,7 +58,9 @@ class LintRow:
     source_line: int | None = None
 
     def cell(self, name: str) -> str | None:
-        return self.cells.get(name)
+        """A cell's value, None for blank and placeholder cells (N/A)."""
+        value = self.cells.get(name)
+        return None if value is None or value.strip().lower() in PLACEHOLDERS else value
 
     @property
     def where(self) -> str:
