@@ -228,6 +228,7 @@ def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     _build_in_process(tmp_path / "b", "4242")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == [
+        "llm4rec.html",
         "llm4rec.jsonld",
         "llm4rec.nt",
         "llm4rec.ttl",

@@ -34,9 +34,10 @@ def test_build_writes_every_export(small_catalog: Path, tmp_path: Path) -> None:
         "void.ttl",
         "quality.json",
         "quality.ttl",
+        "llm4rec.html",
     )
-    assert lines[:6] == [f"wrote {tmp_path / 'o' / n}" for n in names]
-    assert lines[6].endswith(" s") and " triples in " in lines[6]
+    assert lines[:7] == [f"wrote {tmp_path / 'o' / n}" for n in names]
+    assert lines[7].endswith(" s") and " triples in " in lines[7]
 
 
 def test_validate_ok(small_catalog: Path) -> None:

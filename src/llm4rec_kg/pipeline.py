@@ -6,6 +6,7 @@ is written until all of them pass.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from llm4rec_kg import builder, corrections, exports, lint, quality, shacl
+from llm4rec_kg import builder, corrections, exports, lint, quality, shacl, visual
 from llm4rec_kg.catalog import Catalog, load_catalog
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
 from llm4rec_kg.results import Result
@@ -68,15 +69,24 @@ def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildRe
     entities = {
         key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
     }
+    ttl = functools.cache(lambda: exports.turtle(graph, base))
     files = exports.write_exports(
         out_dir,
         {
-            "llm4rec.ttl": lambda: exports.turtle(graph, base),
+            "llm4rec.ttl": ttl,
             "llm4rec.nt": lambda: exports.ntriples(graph),
             "llm4rec.jsonld": lambda: exports.jsonld(graph),
             "void.ttl": lambda: exports.void(graph, base, list(exports.EXPORT_NAMES[:3])),
             "quality.json": lambda: quality.to_json(report),
             "quality.ttl": lambda: quality.to_turtle(report, entities, base),
+            "llm4rec.html": lambda: visual.render(
+                graph,
+                ttl(),
+                "text/turtle",
+                base,
+                visual.page_queries(base),
+                visual.quality_summary(report),
+            ),
         },
     )
     return BuildResult(done, files, time.perf_counter() - started)

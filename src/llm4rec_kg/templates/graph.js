@@ -1,0 +1,332 @@
+// The page's application: graph, search, filters, details, SPARQL. It runs in the same
+// module as Oxigraph's web.js (inlined above), so initSync, Store and namedNode are in scope.
+// Every string from the data is set with textContent, never parsed as HTML.
+
+const byId = (id) => document.getElementById(id);
+const readJson = (id) => JSON.parse(byId(id).textContent);
+const root = document.documentElement;
+const view = readJson("graph-data");
+const namedQueries = readJson("query-data");
+const quality = readJson("quality-data");
+const nodeIndex = new Map(view.nodes.map((n) => [n.id, n]));
+const colours = Object.fromEntries(view.classes.map((c) => [c.name, c.color]));
+const started = performance.now();
+
+let resolveReady;
+let rejectReady;
+const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
+let store = null;
+let lastResult = null;
+
+function el(tag, text, attrs = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  return node;
+}
+
+function shorten(iri) {
+  let best = "";
+  let prefix = "";
+  for (const [p, ns] of Object.entries(view.prefixes)) {
+    if (iri.startsWith(ns) && ns.length > best.length) { best = ns; prefix = p; }
+  }
+  return best ? `${prefix}:${iri.slice(best.length)}` : iri;
+}
+
+// ------------------------------------------------------------------ graph
+
+const nodes = new vis.DataSet(view.nodes.map((n) => ({
+  id: n.id, label: n.label, title: n.title, x: n.x, y: n.y, value: n.value,
+  color: { background: colours[n.group], border: colours[n.group] },
+})));
+const edges = new vis.DataSet(view.edges.map((e, i) => ({ id: i, from: e.from, to: e.to, title: e.title })));
+const network = new vis.Network(byId("graph"), { nodes, edges }, {
+  physics: false,
+  layout: { improvedLayout: false },
+  nodes: { shape: "dot", scaling: { min: 6, max: 40, label: { enabled: true, min: 10, max: 22, drawThreshold: 7 } },
+           font: { size: 12, face: "system-ui" }, borderWidth: 1 },
+  edges: { smooth: false, width: 0.6, color: { color: "#c3c9d4", highlight: "#1f2a44" },
+           arrows: { to: { enabled: false } } },
+  interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: view.nodes.length > 2000,
+                 hideEdgesOnZoom: view.nodes.length > 2000 },
+});
+network.once("afterDrawing", () => {
+  root.dataset.drawnMs = String(Math.round(performance.now() - started));
+});
+new ResizeObserver(() => network.redraw()).observe(byId("graph"));
+
+function focusNode(id) {
+  if (!nodeIndex.has(id)) return;
+  nodes.update({ id, hidden: false });
+  network.selectNodes([id]);
+  network.focus(id, { scale: 1.1, animation: false });
+  showDetails(id);
+}
+
+function highlight(ids) {
+  const present = ids.filter((id) => nodeIndex.has(id));
+  network.selectNodes(present, false);
+  root.dataset.highlighted = String(present.length);
+  if (present.length) network.fit({ nodes: present, animation: false, maxZoomLevel: 1.2 });
+  return present;
+}
+
+network.on("click", (params) => { if (params.nodes.length) showDetails(params.nodes[0]); });
+
+// ------------------------------------------------------------------ details
+
+function termNode(term) {
+  if (term.termType === "NamedNode") {
+    if (nodeIndex.has(term.value)) {
+      const button = el("button", nodeIndex.get(term.value).label, { type: "button", class: "entity-link" });
+      button.addEventListener("click", () => focusNode(term.value));
+      return button;
+    }
+    return el("a", shorten(term.value), { href: term.value, target: "_blank", rel: "noopener noreferrer" });
+  }
+  return el("span", term.value);
+}
+
+function showDetails(id) {
+  const panel = byId("details");
+  panel.replaceChildren();
+  const info = nodeIndex.get(id);
+  panel.append(el("p", info ? info.group : "", { class: "kind" }));
+  panel.append(el("h2", info ? info.label : id));
+  panel.append(el("p", id, { class: "kind" }));
+  if (!store) { panel.append(el("p", "Properties appear once the SPARQL engine is ready.", { class: "hint" })); return; }
+  const list = el("dl");
+  const quads = store.match(namedNode(id), null, null, null);
+  quads.sort((a, b) => (shorten(a.predicate.value) + a.object.value).localeCompare(shorten(b.predicate.value) + b.object.value));
+  for (const quad of quads) {
+    list.append(el("dt", shorten(quad.predicate.value)));
+    const dd = el("dd");
+    dd.append(termNode(quad.object));
+    list.append(dd);
+  }
+  panel.append(list);
+  root.dataset.details = id;
+}
+
+// ------------------------------------------------------------------ search and filters
+
+byId("search").addEventListener("input", (event) => {
+  const query = event.target.value.trim().toLowerCase();
+  const results = byId("search-results");
+  results.replaceChildren();
+  if (query.length < 2) return;
+  const hits = view.nodes.filter((n) => n.search.includes(query));
+  hits.sort((a, b) => (a.label.toLowerCase() === query ? -1 : 0) - (b.label.toLowerCase() === query ? -1 : 0) || a.label.localeCompare(b.label));
+  for (const hit of hits.slice(0, 25)) {
+    const item = el("li");
+    const button = el("button", `${hit.label} (${hit.group})`, { type: "button", "data-id": hit.id });
+    button.addEventListener("click", () => focusNode(hit.id));
+    item.append(button);
+    results.append(item);
+  }
+});
+
+for (const cls of view.classes) {
+  const label = el("label");
+  const box = el("input", null, { type: "checkbox", value: cls.name });
+  box.checked = true;
+  box.addEventListener("change", applyFilters);
+  const swatch = el("span", null, { class: "swatch" });
+  swatch.style.background = cls.color;
+  label.append(box, swatch, document.createTextNode(`${cls.name} (${cls.count})`));
+  byId("class-filter").append(label);
+}
+for (const [facet, select] of [["paradigm", "filter-paradigm"], ["venue", "filter-venue"], ["family", "filter-family"]]) {
+  for (const option of view.facets[facet]) byId(select).append(el("option", option.label, { value: option.id }));
+  byId(select).addEventListener("change", applyFilters);
+}
+for (const id of ["filter-year-min", "filter-year-max"]) byId(id).addEventListener("input", applyFilters);
+byId("filter-reset").addEventListener("click", () => {
+  for (const box of byId("class-filter").querySelectorAll("input")) box.checked = true;
+  for (const id of ["filter-paradigm", "filter-venue", "filter-family", "filter-year-min", "filter-year-max"]) byId(id).value = "";
+  applyFilters();
+});
+
+function applyFilters() {
+  const classes = new Set([...byId("class-filter").querySelectorAll("input:checked")].map((b) => b.value));
+  const paradigm = byId("filter-paradigm").value;
+  const venue = byId("filter-venue").value;
+  const family = byId("filter-family").value;
+  const min = Number(byId("filter-year-min").value) || -Infinity;
+  const max = Number(byId("filter-year-max").value) || Infinity;
+  let shown = 0;
+  const updates = view.nodes.map((n) => {
+    let visible = classes.has(n.group);
+    if (visible && "year" in n) {
+      visible = (!paradigm || n.paradigm === paradigm) && (!venue || n.venue === venue)
+        && (!family || n.families.includes(family)) && (n.year === null || (n.year >= min && n.year <= max));
+    } else if (visible && family && n.group === "Language model") {
+      visible = n.families.includes(family);
+    }
+    shown += visible ? 1 : 0;
+    return { id: n.id, hidden: !visible };
+  });
+  nodes.update(updates);
+  byId("shown").textContent = `Showing ${shown} of ${view.nodes.length} entities`;
+  root.dataset.shown = String(shown);
+}
+
+// ------------------------------------------------------------------ quality
+
+byId("quality-toggle").addEventListener("click", () => {
+  const section = byId("quality");
+  section.hidden = !section.hidden;
+  byId("quality-toggle").setAttribute("aria-expanded", String(!section.hidden));
+});
+byId("quality-summary").textContent =
+  `${quality.open} open of ${quality.total} findings; the rest are corrected, accepted or normalized.`;
+for (const f of quality.findings) {
+  const row = el("tr");
+  for (const value of [f.rule, f.severity, f.status, f.where, f.message, f.hint]) row.append(el("td", value));
+  byId("quality-rows").append(row);
+}
+
+// ------------------------------------------------------------------ SPARQL
+
+for (const q of namedQueries) {
+  byId("named-query").append(el("option", q.title, { value: q.name, title: q.description }));
+}
+byId("named-query").addEventListener("change", (event) => {
+  const chosen = namedQueries.find((q) => q.name === event.target.value);
+  if (chosen) byId("editor").value = chosen.text;
+});
+
+function execute(text) {
+  try {
+    return { kind: "bindings", data: JSON.parse(store.query(text, { results_format: "application/sparql-results+json" })) };
+  } catch (error) {
+    const result = store.query(text);  // graph results have no SPARQL JSON form
+    if (Array.isArray(result)) return { kind: "graph", data: result };
+    throw error;
+  }
+}
+
+function renderResult(result) {
+  const table = byId("results");
+  table.replaceChildren();
+  const ids = [];
+  if (result.kind === "graph") {
+    const head = el("tr");
+    for (const name of ["subject", "predicate", "object"]) head.append(el("th", name));
+    table.append(head);
+    for (const quad of result.data) {
+      const row = el("tr");
+      for (const term of [quad.subject, quad.predicate, quad.object]) row.append(cell({ type: term.termType === "NamedNode" ? "uri" : "literal", value: term.value }, ids));
+      table.append(row);
+    }
+    return { rows: result.data.length, ids };
+  }
+  if ("boolean" in result.data) {
+    table.append(el("tr")).append(el("td", String(result.data.boolean)));
+    return { rows: 1, ids };
+  }
+  const vars = result.data.head.vars;
+  const head = el("tr");
+  for (const name of vars) head.append(el("th", name));
+  table.append(head);
+  for (const binding of result.data.results.bindings) {
+    const row = el("tr");
+    for (const name of vars) row.append(cell(binding[name], ids));
+    table.append(row);
+  }
+  return { rows: result.data.results.bindings.length, ids };
+}
+
+function cell(term, ids) {
+  if (!term) return el("td", "");
+  if (term.type === "uri") {
+    const td = el("td", shorten(term.value), { class: "iri", title: term.value });
+    if (nodeIndex.has(term.value)) { ids.push(term.value); td.addEventListener("click", () => focusNode(term.value)); }
+    return td;
+  }
+  return el("td", term.value);
+}
+
+function runEditor() {
+  const text = byId("editor").value;
+  const t0 = performance.now();
+  try {
+    lastResult = execute(text);
+    const shown = renderResult(lastResult);
+    const lit = highlight([...new Set(shown.ids)]);
+    byId("query-status").textContent = `${shown.rows} rows in ${(performance.now() - t0).toFixed(1)} ms; ${lit.length} highlighted`;
+    byId("download").disabled = lastResult.kind !== "bindings" || "boolean" in lastResult.data;
+    root.dataset.queryRows = String(shown.rows);
+  } catch (error) {
+    lastResult = null;
+    byId("results").replaceChildren();
+    byId("query-status").textContent = String(error && error.message ? error.message : error);
+    root.dataset.queryRows = "error";
+  }
+}
+byId("run").addEventListener("click", runEditor);
+byId("editor").addEventListener("keydown", (event) => {
+  if ((event.ctrlKey || event.metaKey) && event.key === "Enter") runEditor();
+});
+
+function csvField(value) {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+byId("download").addEventListener("click", () => {
+  if (!lastResult || lastResult.kind !== "bindings") return;
+  const vars = lastResult.data.head.vars;
+  const lines = [vars.map(csvField).join(",")];
+  for (const b of lastResult.data.results.bindings) lines.push(vars.map((v) => csvField(b[v] ? b[v].value : "")).join(","));
+  const url = URL.createObjectURL(new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv" }));
+  const link = el("a", null, { href: url, download: "results.csv" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+});
+
+// ------------------------------------------------------------------ engine start-up
+
+async function wasmBytes() {
+  const text = byId("oxigraph-wasm").textContent.trim();
+  const packed = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).arrayBuffer();
+}
+
+async function start() {
+  initSync({ module: await wasmBytes() });
+  const rdf = readJson("rdf-data");
+  store = new Store();
+  store.load(rdf.text, { format: rdf.format, base_iri: view.base });
+  root.dataset.triples = String(store.size);
+  root.dataset.readyMs = String(Math.round(performance.now() - started));
+  byId("run").disabled = false;
+  byId("status").textContent = `SPARQL ready: ${store.size} triples`;
+  if (root.dataset.details) showDetails(root.dataset.details);
+}
+
+window.llm4rec = {
+  ready,
+  nodeCount: view.nodes.length,
+  network,
+  focus: focusNode,
+  highlight,
+  async query(text) {
+    await ready;
+    const result = execute(text);
+    if (result.kind !== "bindings") throw new Error("query() returns SPARQL JSON results; use a SELECT or ASK query");
+    return result.data;
+  },
+};
+
+applyFilters();
+start().then(() => {
+  root.dataset.state = "ready";
+  resolveReady();
+}).catch((error) => {
+  root.dataset.state = "error";
+  byId("status").textContent = `SPARQL engine failed: ${error}`;
+  rejectReady(error);
+});

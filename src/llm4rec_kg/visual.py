@@ -1,0 +1,345 @@
+"""The interactive HTML page: the graph drawn with vis-network (from pyvis) and SPARQL run in
+the page by Oxigraph's WebAssembly build, all in one offline file.
+
+The page is rendered from our own template (pyvis's template loads a CDN and has unsafe
+paths); pyvis provides the Network model and the vis-network build it bundles. Data reaches
+the page only in non-executing blocks (``application/json``, ``application/octet-stream``)
+escaped by Jinja's ``tojson``, and the page's script sets text with ``textContent``, so no
+catalog string can inject markup. A Content-Security-Policy forbids every network request.
+
+Layout: drawing with physics is far too slow at thousands of nodes, so positions are
+computed here. "Hub" entities (models, families, venues, datasets, concepts, makers) are
+placed by a force layout over their co-occurrence graph, which is small; every other node
+goes to the centroid of its placed neighbours, spread on a golden-angle spiral. It is
+linear in the graph's size and deterministic.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from llm4rec_kg.results import shorten
+from llm4rec_kg.vocab import DCTERMS, L4R, RDF, RDFS, SDO, SKOS, display_prefixes
+
+# Classes drawn as nodes, in the order a node's class is chosen, with legend colours.
+CLASSES: tuple[tuple[URIRef, str, str], ...] = (
+    (L4R.Paper, "Paper", "#3569c9"),
+    (L4R.Survey, "Survey", "#6b8fd6"),
+    (L4R.Tutorial, "Tutorial", "#8fb0e8"),
+    (L4R.LanguageModel, "Language model", "#d9534f"),
+    (L4R.ModelFamily, "Model family", "#f0a04b"),
+    (L4R.Venue, "Venue", "#2e9e6b"),
+    (L4R.Dataset, "Dataset", "#8e5bb5"),
+    (L4R.CodeRepository, "Code repository", "#6c757d"),
+    (SKOS.Concept, "Concept", "#c9a227"),
+    (SDO.Organization, "Organization", "#b5651d"),
+)
+PUBLICATIONS = frozenset({"Paper", "Survey", "Tutorial"})
+SPREAD_PEERS = frozenset({"Code repository"})
+GOLDEN = math.pi * (3 - math.sqrt(5))
+_VIS = ("pyvis", "lib/vis-9.1.2")
+
+
+@dataclass
+class View:
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, str]] = field(default_factory=list)
+    facets: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    classes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _text(graph: Graph, node: Node, prop: URIRef) -> str | None:
+    value = graph.value(node, prop)
+    return None if value is None else str(value)
+
+
+def build_view(graph: Graph, base: str) -> View:
+    prefixes = display_prefixes(base)
+    kinds: dict[URIRef, str] = {}
+    for cls, name, _ in CLASSES:
+        for subject in sorted(str(s) for s in graph.subjects(RDF.type, cls)):
+            kinds.setdefault(URIRef(subject), name)
+    view = View()
+    degree: dict[str, int] = defaultdict(int)
+    links = ((str(s), str(p), str(o)) for s, p, o in graph if s in kinds and o in kinds)
+    for s, p, o in sorted(links):
+        if p != str(RDF.type) and s != o:
+            view.edges.append({"from": s, "to": o, "title": shorten(p, prefixes)})
+            degree[s] += 1
+            degree[o] += 1
+    for iri in sorted(kinds):
+        view.nodes.append(_node(graph, iri, kinds[iri], degree[str(iri)]))
+    view.facets = _facets(graph, view.nodes)
+    counts: dict[str, int] = defaultdict(int)
+    for item in view.nodes:
+        counts[item["group"]] += 1
+    view.classes = [
+        {"name": name, "color": color, "count": counts[name]}
+        for _, name, color in CLASSES
+        if counts[name]
+    ]
+    return view
+
+
+def _node(graph: Graph, node: URIRef, kind: str, degree: int) -> dict[str, Any]:
+    label = _text(graph, node, RDFS.label) or str(node)
+    title = _text(graph, node, DCTERMS.title)
+    year = graph.value(node, DCTERMS.issued)
+    aliases = sorted(str(a) for a in graph.objects(node, SKOS.altLabel))
+    tooltip = [f"{kind}: {label}"]
+    if title and title != label:
+        tooltip.append(title)
+    if year is not None:
+        tooltip.append(str(year))
+    if aliases:
+        tooltip.append("also: " + ", ".join(aliases))
+    short = label if len(label) <= 32 else label[:30].rstrip() + "…"
+    item: dict[str, Any] = {
+        "id": str(node),
+        "label": short,
+        "group": kind,
+        "title": "\n".join(tooltip),
+        "value": 1 + degree,
+        "search": " ".join([label, title or "", *aliases]).lower(),
+    }
+    if kind in PUBLICATIONS:
+        item["year"] = int(str(year)) if year is not None else None
+        item["paradigm"] = _text(graph, node, L4R.paradigm)
+        item["venue"] = _text(graph, node, DCTERMS.isPartOf)
+        item["families"] = sorted(
+            {
+                str(f)
+                for m in graph.objects(node, L4R.usesModel)
+                for f in graph.objects(m, L4R.family)
+            }
+        )
+    elif kind == "Language model":
+        item["families"] = sorted(str(f) for f in graph.objects(node, L4R.family))
+    return item
+
+
+def _facets(graph: Graph, nodes: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for node in nodes:
+        for key in ("paradigm", "venue"):
+            if node.get(key):
+                found[key].add(node[key])
+        found["family"].update(node.get("families") or [])
+
+    def labelled(iris: set[str]) -> list[dict[str, str]]:
+        items = [{"id": i, "label": _text(graph, URIRef(i), RDFS.label) or i} for i in iris]
+        return sorted(items, key=lambda x: (x["label"].lower(), x["id"]))
+
+    return {key: labelled(found[key]) for key in ("paradigm", "venue", "family")}
+
+
+# ------------------------------------------------------------------ layout
+
+
+def layout(view: View, seed: int = 7) -> None:
+    """Give every node x and y (see the module docstring); deterministic for a given view."""
+    import networkx as nx
+
+    kind = {n["id"]: n["group"] for n in view.nodes}
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for edge in view.edges:
+        neighbours[edge["from"]].append(edge["to"])
+        neighbours[edge["to"]].append(edge["from"])
+    degree = {node: len(neighbours[node]) or 1 for node in kind}
+    hubs = sorted(i for i, k in kind.items() if k not in PUBLICATIONS and k not in SPREAD_PEERS)
+    hub_graph = nx.Graph()
+    hub_graph.add_nodes_from(hubs)
+    for node in sorted(kind):
+        linked = sorted({m for m in neighbours[node] if m in hub_graph})
+        if node in hub_graph:
+            hub_graph.add_edges_from((node, m, {"weight": 1.0}) for m in linked)
+            continue
+        for i, a in enumerate(linked):  # hubs used by one paper attract each other,
+            for b in linked[i + 1 :]:  # super-hubs (arXiv, a paradigm) only weakly
+                weight = hub_graph.get_edge_data(a, b, {"weight": 0.0})["weight"]
+                hub_graph.add_edge(a, b, weight=weight + 1 / math.sqrt(degree[a] * degree[b]))
+    scale = 60 * math.sqrt(len(view.nodes) + 1)
+    positions = _hub_positions(hub_graph, neighbours, seed)
+    _place_rest(sorted(kind), neighbours, degree, positions, scale)
+    for node in view.nodes:
+        x, y = positions[node["id"]]
+        node["x"], node["y"] = round(x, 1), round(y, 1)
+
+
+def _hub_positions(
+    hub_graph: Any, neighbours: dict[str, list[str]], seed: int
+) -> dict[str, tuple[float, float]]:
+    """A force layout per connected component, each scaled to the number of nodes that hang
+    on it and packed left to right, so a small island does not squeeze the main graph."""
+    import networkx as nx
+
+    components = sorted(
+        (sorted(c) for c in nx.connected_components(hub_graph)), key=lambda c: (-len(c), c[0])
+    )
+    positions: dict[str, tuple[float, float]] = {}
+    offset, height = 0.0, 0.0
+    singles = [c[0] for c in components if len(c) == 1]
+    for component in (c for c in components if len(c) > 1):
+        mass = len(component) + sum(len(neighbours[h]) for h in component)
+        radius = 45 * math.sqrt(mass + 1)
+        # A fresh graph in sorted order: networkx subgraph views iterate a hash-ordered set.
+        sub = nx.Graph()
+        sub.add_nodes_from(component)
+        sub.add_edges_from(
+            sorted(
+                (a, b, d)
+                for a, b, d in hub_graph.edges(component, data=True)
+                if a in sub and b in sub
+            )
+        )
+        layout = nx.spring_layout(sub, seed=seed, weight="weight", iterations=100)
+        for hub in component:
+            x, y = layout[hub]
+            positions[hub] = (offset + radius + float(x) * radius, float(y) * radius)
+        offset += 2 * radius + 120
+        height = max(height, radius)
+    columns = max(1, math.ceil(math.sqrt(len(singles))))
+    for i, hub in enumerate(singles):  # lone hubs in a compact grid below the rest
+        positions[hub] = (160.0 * (i % columns), height + 200 + 160.0 * (i // columns))
+    return positions
+
+
+def _place_rest(
+    order: list[str],
+    neighbours: dict[str, list[str]],
+    degree: dict[str, int],
+    positions: dict[str, tuple[float, float]],
+    scale: float,
+) -> None:
+    """Each node near its placed neighbours, weighted towards the rarest of them (a paper
+    sits by its models rather than by arXiv), spread on a spiral around that point."""
+    crowd: dict[tuple[int, int], int] = defaultdict(int)
+    pending = [n for n in order if n not in positions]
+    while pending:
+        placed_now = []
+        for node in pending:
+            anchors = sorted(m for m in neighbours[node] if m in positions)
+            if not anchors:
+                continue
+            weights = [1 / degree[a] ** 2 for a in anchors]
+            total = sum(weights)
+            cx = sum(w * positions[a][0] for w, a in zip(weights, anchors, strict=True)) / total
+            cy = sum(w * positions[a][1] for w, a in zip(weights, anchors, strict=True)) / total
+            cell = (round(cx / 40), round(cy / 40))
+            k = crowd[cell] = crowd[cell] + 1
+            radius = 16 * math.sqrt(k) + 18
+            placed_now.append(
+                (node, (cx + radius * math.cos(k * GOLDEN), cy + radius * math.sin(k * GOLDEN)))
+            )
+        if not placed_now:  # islands with no placed neighbour: a ring outside the rest
+            for i, node in enumerate(pending):
+                angle = 2 * math.pi * i / len(pending)
+                positions[node] = (1.2 * scale * math.cos(angle), 1.2 * scale * math.sin(angle))
+            return
+        positions.update(placed_now)
+        pending = [n for n in pending if n not in positions]
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _asset(name: str) -> bytes:
+    return (resources.files("llm4rec_kg") / "assets" / name).read_bytes()
+
+
+def _template_text(name: str) -> str:
+    return (resources.files("llm4rec_kg") / "templates" / name).read_text(encoding="utf-8")
+
+
+def _vis(name: str) -> str:
+    package, folder = _VIS
+    return (resources.files(package) / folder / name).read_text(encoding="utf-8")
+
+
+def _script_safe(code: str, what: str) -> str:
+    """Vendored code goes into the page verbatim, so it must not close its script element."""
+    if "</script" in code.lower():
+        raise ValueError(f"{what} contains '</script' and cannot be inlined")
+    return code
+
+
+def render(
+    graph: Graph,
+    rdf_text: str,
+    rdf_format: str,
+    base: str,
+    queries: list[dict[str, str]],
+    quality: dict[str, Any] | None,
+) -> str:
+    """The whole page as one string: data, engine, graph library and app inlined."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    view = build_view(graph, base)
+    layout(view)
+    env = Environment(
+        loader=PackageLoader("llm4rec_kg"),
+        autoescape=select_autoescape(default=True),
+        keep_trailing_newline=True,
+    )
+    return env.get_template("graph.html").render(
+        view={
+            "nodes": view.nodes,
+            "edges": view.edges,
+            "facets": view.facets,
+            "classes": view.classes,
+            "prefixes": display_prefixes(base),
+            "base": base,
+        },
+        rdf={"format": rdf_format, "text": rdf_text},
+        queries=queries,
+        quality=quality or {"open": 0, "total": 0, "findings": []},
+        wasm=base64.b64encode(_asset("oxigraph-web_bg.wasm.gz")).decode("ascii"),
+        oxigraph_js=_script_safe(_asset("oxigraph-web.js").decode("utf-8"), "oxigraph"),
+        vis_js=_script_safe(_vis("vis-network.min.js"), "vis-network"),
+        vis_css=_vis("vis-network.css"),
+        app_js=_script_safe(_template_text("graph.js"), "graph.js"),
+        app_css=_template_text("graph.css"),
+        node_count=len(view.nodes),
+        edge_count=len(view.edges),
+    )
+
+
+def page_queries(base: str) -> list[dict[str, str]]:
+    """Named queries for the page's drop-down, with default parameters bound as VALUES."""
+    from llm4rec_kg import queries as named_queries
+
+    out = []
+    for name, named in named_queries.load_all().items():
+        text = named_queries.with_values(named.text, named.bindings({}))
+        out.append(
+            {"name": name, "title": named.title, "description": named.description, "text": text}
+        )
+    return out
+
+
+def quality_summary(report: Any) -> dict[str, Any]:
+    findings = [
+        {
+            "rule": f.rule,
+            "severity": f.severity,
+            "status": f.status,
+            "where": f.where,
+            "message": f.message,
+            "hint": f.hint,
+        }
+        for f in report.findings
+    ]
+    return {
+        "open": sum(f["status"] == "open" for f in findings),
+        "total": len(findings),
+        "findings": findings,
+    }
