@@ -208,3 +208,10 @@ def test_get_once_without_a_port() -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("HTTP 200\n")
     assert 'rdfs:label "RecSys"' in result.stdout
+
+
+def test_home_serves_the_html_page(url: str) -> None:
+    status, headers, body = fetch(f"{url}/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b"<title>LLM4Rec knowledge graph</title>" in body
+    assert b'id="oxigraph-wasm"' in body

@@ -80,12 +80,7 @@ def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildRe
             "quality.json": lambda: quality.to_json(report),
             "quality.ttl": lambda: quality.to_turtle(report, entities, base),
             "llm4rec.html": lambda: visual.render(
-                graph,
-                ttl(),
-                "text/turtle",
-                base,
-                visual.page_queries(base),
-                visual.quality_summary(report),
+                graph, base, visual.page_queries(base), visual.quality_summary(report), ttl()
             ),
         },
     )

@@ -55,6 +55,13 @@ class View:
     edges: list[dict[str, str]] = field(default_factory=list)
     facets: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     classes: list[dict[str, Any]] = field(default_factory=list)
+    predicates: list[str] = field(default_factory=list)
+
+    def compact_edges(self) -> list[list[int]]:
+        """Edges as [from, to, predicate] indices: a tenth of the size of IRIs in JSON."""
+        index = {node["id"]: i for i, node in enumerate(self.nodes)}
+        predicate = {p: i for i, p in enumerate(self.predicates)}
+        return [[index[e["from"]], index[e["to"]], predicate[e["title"]]] for e in self.edges]
 
 
 def _text(graph: Graph, node: Node, prop: URIRef) -> str | None:
@@ -78,6 +85,7 @@ def build_view(graph: Graph, base: str) -> View:
             degree[o] += 1
     for iri in sorted(kinds):
         view.nodes.append(_node(graph, iri, kinds[iri], degree[str(iri)]))
+    view.predicates = sorted({e["title"] for e in view.edges})
     view.facets = _facets(graph, view.nodes)
     counts: dict[str, int] = defaultdict(int)
     for item in view.nodes:
@@ -91,25 +99,17 @@ def build_view(graph: Graph, base: str) -> View:
 
 
 def _node(graph: Graph, node: URIRef, kind: str, degree: int) -> dict[str, Any]:
+    """One node's record; the page builds tooltips and search text from these fields."""
     label = _text(graph, node, RDFS.label) or str(node)
     title = _text(graph, node, DCTERMS.title)
     year = graph.value(node, DCTERMS.issued)
-    aliases = sorted(str(a) for a in graph.objects(node, SKOS.altLabel))
-    tooltip = [f"{kind}: {label}"]
-    if title and title != label:
-        tooltip.append(title)
-    if year is not None:
-        tooltip.append(str(year))
-    if aliases:
-        tooltip.append("also: " + ", ".join(aliases))
-    short = label if len(label) <= 32 else label[:30].rstrip() + "…"
     item: dict[str, Any] = {
         "id": str(node),
-        "label": short,
+        "label": label,
         "group": kind,
-        "title": "\n".join(tooltip),
         "value": 1 + degree,
-        "search": " ".join([label, title or "", *aliases]).lower(),
+        "title": title if title and title != label else None,
+        "aliases": sorted(str(a) for a in graph.objects(node, SKOS.altLabel)),
     }
     if kind in PUBLICATIONS:
         item["year"] = int(str(year)) if year is not None else None
@@ -272,15 +272,51 @@ def _script_safe(code: str, what: str) -> str:
     return code
 
 
+CHUNK_TRIPLES = 20_000
+
+
+def rdf_chunks(graph: Graph, base: str, turtle: str | None = None) -> list[str]:
+    """The graph as Turtle for the page's store. A small graph goes as one text (the export
+    itself when given); a large one in chunks of whole subjects, so the page can load them
+    between frames and stay responsive."""
+    import pyoxigraph as ox
+
+    if turtle is not None and len(graph) <= CHUNK_TRIPLES:
+        return [turtle]
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    prefixes = display_prefixes(base)
+    chunks, current, size = [], ox.Store(), 0
+    for subject in sorted({q.subject for q in store}, key=str):
+        quads = list(store.quads_for_pattern(subject, None, None))
+        current.extend(quads)
+        size += len(quads)
+        if size >= CHUNK_TRIPLES:
+            chunks.append(
+                current.dump(
+                    format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
+                ).decode("utf-8")
+            )
+            current, size = ox.Store(), 0
+    if size:
+        chunks.append(
+            current.dump(
+                format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
+            ).decode("utf-8")
+        )
+    return chunks
+
+
 def render(
     graph: Graph,
-    rdf_text: str,
-    rdf_format: str,
     base: str,
     queries: list[dict[str, str]],
     quality: dict[str, Any] | None,
+    turtle: str | None = None,
 ) -> str:
-    """The whole page as one string: data, engine, graph library and app inlined."""
+    """The whole page as one string: data, engine, graph library and app inlined.
+
+    ``turtle`` is the graph's Turtle export, embedded as it is when the graph is small."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     view = build_view(graph, base)
@@ -293,13 +329,14 @@ def render(
     return env.get_template("graph.html").render(
         view={
             "nodes": view.nodes,
-            "edges": view.edges,
+            "edges": view.compact_edges(),
+            "predicates": view.predicates,
             "facets": view.facets,
             "classes": view.classes,
             "prefixes": display_prefixes(base),
             "base": base,
         },
-        rdf={"format": rdf_format, "text": rdf_text},
+        rdf={"format": "text/turtle", "chunks": rdf_chunks(graph, base, turtle)},
         queries=queries,
         quality=quality or {"open": 0, "total": 0, "findings": []},
         wasm=base64.b64encode(_asset("oxigraph-web_bg.wasm.gz")).decode("ascii"),
@@ -307,6 +344,7 @@ def render(
         vis_js=_script_safe(_vis("vis-network.min.js"), "vis-network"),
         vis_css=_vis("vis-network.css"),
         app_js=_script_safe(_template_text("graph.js"), "graph.js"),
+        engine_js=_script_safe(_template_text("engine.js"), "engine.js"),
         app_css=_template_text("graph.css"),
         node_count=len(view.nodes),
         edge_count=len(view.edges),

@@ -1,6 +1,9 @@
-// The page's application: graph, search, filters, details, SPARQL. It runs in the same
-// module as Oxigraph's web.js (inlined above), so initSync, Store and namedNode are in scope.
+// The page's application: graph, search, filters, details and the SPARQL panel. It is a
+// classic script placed before the large RDF and WebAssembly blocks, so the graph draws
+// while the parser is still reading them; engine.js (a module after Oxigraph's web.js)
+// then loads the store and hands it over through window.llm4recApp.
 // Every string from the data is set with textContent, never parsed as HTML.
+(() => {
 
 const byId = (id) => document.getElementById(id);
 const readJson = (id) => JSON.parse(byId(id).textContent);
@@ -9,13 +12,15 @@ const view = readJson("graph-data");
 const namedQueries = readJson("query-data");
 const quality = readJson("quality-data");
 const nodeIndex = new Map(view.nodes.map((n) => [n.id, n]));
-const colours = Object.fromEntries(view.classes.map((c) => [c.name, c.color]));
 const started = performance.now();
 
+let resolveDrawn;
+const drawn = new Promise((resolve) => { resolveDrawn = resolve; });
 let resolveReady;
 let rejectReady;
 const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
 let store = null;
+let namedNode = null;
 let lastResult = null;
 
 function el(tag, text, attrs = {}) {
@@ -36,23 +41,46 @@ function shorten(iri) {
 
 // ------------------------------------------------------------------ graph
 
+for (const n of view.nodes) {
+  n.search = [n.label, n.title || "", ...n.aliases].join(" ").toLowerCase();
+}
+
+function tooltip(n) {
+  const lines = [`${n.group}: ${n.label}`];
+  if (n.title) lines.push(n.title);
+  if (n.year) lines.push(String(n.year));
+  if (n.aliases.length) lines.push(`also: ${n.aliases.join(", ")}`);
+  return lines.join("\n");
+}
+
+// Past a few thousand nodes vis-network's per-node work dominates the first draw, and most
+// labels could not be read anyway: only well-connected nodes get one; the rest show their
+// name on hover and in the details panel.
+const large = view.nodes.length > 2000;
+const shortLabel = (n) => (n.label.length > 32 ? `${n.label.slice(0, 30).trimEnd()}…` : n.label);
 const nodes = new vis.DataSet(view.nodes.map((n) => ({
-  id: n.id, label: n.label, title: n.title, x: n.x, y: n.y, value: n.value,
-  color: { background: colours[n.group], border: colours[n.group] },
+  id: n.id, label: large && n.value < 8 ? undefined : shortLabel(n),
+  title: tooltip(n), x: n.x, y: n.y, value: n.value, group: n.group,
 })));
-const edges = new vis.DataSet(view.edges.map((e, i) => ({ id: i, from: e.from, to: e.to, title: e.title })));
+const edges = new vis.DataSet(view.edges.map(([from, to, p], i) => ({
+  id: i, from: view.nodes[from].id, to: view.nodes[to].id, title: view.predicates[p],
+})));
 const network = new vis.Network(byId("graph"), { nodes, edges }, {
   physics: false,
+  groups: Object.fromEntries(view.classes.map((c) => [c.name, { color: { background: c.color, border: c.color } }])),
   layout: { improvedLayout: false },
   nodes: { shape: "dot", scaling: { min: 6, max: 40, label: { enabled: true, min: 10, max: 22, drawThreshold: 7 } },
-           font: { size: 12, face: "system-ui" }, borderWidth: 1 },
-  edges: { smooth: false, width: 0.6, color: { color: "#c3c9d4", highlight: "#1f2a44" },
+           font: { size: 12, face: "system-ui" }, borderWidth: large ? 0 : 1, borderWidthSelected: 3 },
+  edges: { chosen: false, smooth: false, width: 0.6, color: { color: "#c3c9d4", highlight: "#1f2a44" },
            arrows: { to: { enabled: false } } },
   interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: view.nodes.length > 2000,
                  hideEdgesOnZoom: view.nodes.length > 2000 },
 });
 network.once("afterDrawing", () => {
-  root.dataset.drawnMs = String(Math.round(performance.now() - started));
+  // Milliseconds since navigation started, so HTML parsing is counted too.
+  root.dataset.drawnMs = String(Math.round(performance.now()));
+  root.dataset.scriptMs = String(Math.round(performance.now() - started));
+  resolveDrawn();
 });
 new ResizeObserver(() => network.redraw()).observe(byId("graph"));
 
@@ -286,26 +314,24 @@ byId("download").addEventListener("click", () => {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 });
 
-// ------------------------------------------------------------------ engine start-up
-
-async function wasmBytes() {
-  const text = byId("oxigraph-wasm").textContent.trim();
-  const packed = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Response(stream).arrayBuffer();
-}
-
-async function start() {
-  initSync({ module: await wasmBytes() });
-  const rdf = readJson("rdf-data");
-  store = new Store();
-  store.load(rdf.text, { format: rdf.format, base_iri: view.base });
-  root.dataset.triples = String(store.size);
-  root.dataset.readyMs = String(Math.round(performance.now() - started));
-  byId("run").disabled = false;
-  byId("status").textContent = `SPARQL ready: ${store.size} triples`;
-  if (root.dataset.details) showDetails(root.dataset.details);
-}
+window.llm4recApp = {
+  view,
+  drawn,
+  started,
+  setStore(engineStore, makeNamedNode) {
+    store = engineStore;
+    namedNode = makeNamedNode;
+    byId("run").disabled = false;
+    if (root.dataset.details) showDetails(root.dataset.details);
+  },
+  status(text) { byId("status").textContent = text; },
+  markReady() { root.dataset.state = "ready"; resolveReady(); },
+  markFailed(error) {
+    root.dataset.state = "error";
+    byId("status").textContent = `SPARQL engine failed: ${error}`;
+    rejectReady(error);
+  },
+};
 
 window.llm4rec = {
   ready,
@@ -321,12 +347,6 @@ window.llm4rec = {
   },
 };
 
-applyFilters();
-start().then(() => {
-  root.dataset.state = "ready";
-  resolveReady();
-}).catch((error) => {
-  root.dataset.state = "error";
-  byId("status").textContent = `SPARQL engine failed: ${error}`;
-  rejectReady(error);
-});
+byId("shown").textContent = `Showing ${view.nodes.length} of ${view.nodes.length} entities`;
+root.dataset.shown = String(view.nodes.length);
+})();

@@ -1,0 +1,134 @@
+"""Size, build time, draw time and SPARQL times of the HTML page, for the real catalog and
+for a synthetic graph of about 10,000 nodes, in Debian's headless Chromium.
+
+    python benchmarks/bench_html.py [--papers 6800] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from llm4rec_kg import builder, pipeline, visual
+from llm4rec_kg.vocab import DEFAULT_BASE, Minter
+from synthetic import synthetic_catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+GROUP_BY = "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"
+
+
+def wait_until(page: Any, expression: str, timeout: float = 60.0) -> None:
+    """Poll an expression with page.evaluate: Playwright's wait_for_function evaluates
+    strings in a way the page's Content-Security-Policy rightly forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout} s: {expression}")
+        time.sleep(0.05)
+
+
+def measure(html: Path, runs: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    figures: dict[str, list[float]] = {
+        "draw_ms": [],
+        "ready_ms": [],
+        "cold_query_ms": [],
+        "warm_query_ms": [],
+    }
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path="/usr/bin/chromium",
+            args=FLAGS,
+            headless=True,
+            viewport={"width": 1400, "height": 900},
+        )
+        for _ in range(runs):
+            page = context.new_page()
+            page.goto(html.as_uri())
+            wait_until(page, "document.documentElement.dataset.state === 'ready'", 120)
+            wait_until(page, "document.documentElement.dataset.drawnMs !== undefined")
+            data = page.evaluate("Object.assign({}, document.documentElement.dataset)")
+            timing: Any = page.evaluate(
+                """async q => {
+                const t0 = performance.now(); await window.llm4rec.query(q);
+                const t1 = performance.now(); await window.llm4rec.query(q);
+                return [t1 - t0, performance.now() - t1]; }""",
+                GROUP_BY,
+            )
+            figures["draw_ms"].append(float(data["drawnMs"]))
+            figures["ready_ms"].append(float(data["readyMs"]))
+            figures["cold_query_ms"].append(timing[0])
+            figures["warm_query_ms"].append(timing[1])
+            page.close()
+        context.close()
+    return {k: statistics.median(v) for k, v in figures.items()}
+
+
+def report(name: str, html: Path, nodes: int, seconds: float, what: str, runs: int) -> None:
+    figures = measure(html, runs)
+    print(f"{name}: {nodes} nodes, {html.stat().st_size / 1e6:.2f} MB; {what} took {seconds:.2f} s")
+    print(
+        f"  first draw {figures['draw_ms']:.0f} ms and SPARQL ready {figures['ready_ms']:.0f} ms "
+        f"after navigation start; GROUP BY {figures['cold_query_ms']:.1f} ms cold, "
+        f"{figures['warm_query_ms']:.1f} ms warm (median of {runs} loads)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--papers", type=int, default=6800)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        result = pipeline.build(ROOT / "catalog", out / "real")
+        real = out / "real" / "llm4rec.html"
+        report(
+            "real catalog",
+            real,
+            real.read_text().count('"group": '),
+            result.seconds,
+            "the whole build (all exports)",
+            args.runs,
+        )
+
+        catalog = synthetic_catalog(args.papers)
+        started = time.perf_counter()
+        graph = builder.build_graph(catalog, Minter(DEFAULT_BASE))
+        graph_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        html = visual.render(graph, DEFAULT_BASE, visual.page_queries(DEFAULT_BASE), None)
+        html_seconds = time.perf_counter() - started
+        big = out / "synthetic.html"
+        big.write_text(html, encoding="utf-8")
+        print(f"synthetic graph: {len(graph)} triples built in {graph_seconds:.2f} s")
+        report(
+            f"synthetic ({args.papers} papers)",
+            big,
+            html.count('"group": '),
+            html_seconds,
+            "rendering the HTML",
+            args.runs,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,270 @@
+"""The HTML page in real headless Chromium (Debian's, driven by Playwright; no browser is
+downloaded): offline loading, the graph, details, search, filters, SPARQL, and safety."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import require
+from llm4rec_kg import pipeline, queries
+from llm4rec_kg.visual import CLASSES
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+EVIL = "<img src=x onerror=alert(1)></script><script>alert(2)</script>\"'&"
+
+
+def wait_until(page: Any, expression: str, timeout: float = 60.0) -> None:
+    """Poll an expression with page.evaluate: Playwright's wait_for_function evaluates
+    strings in a way the page's Content-Security-Policy rightly forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout} s: {expression}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        require("LLM4REC_REQUIRE_BROWSER", "Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=FLAGS,
+            headless=True,
+            viewport={"width": 1400, "height": 900},
+            accept_downloads=True,
+        )
+        yield context
+        context.close()
+
+
+@dataclass
+class Opened:
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def open_page(browser: Any, html: Path) -> Iterator[Opened]:
+    page = browser.new_page()
+    opened = Opened(page)
+    page.on("request", lambda r: opened.requests.append(r.url))
+    page.on("console", lambda m: opened.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: opened.problems.append(str(e)))
+    page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
+    page.goto(html.as_uri())
+    wait_until(page, "document.documentElement.dataset.state !== 'loading'")
+    try:
+        yield opened
+    finally:
+        page.close()
+
+
+@pytest.fixture
+def real_page(browser: Any, real_build: pipeline.BuildResult) -> Iterator[Opened]:
+    yield from open_page(browser, real_build.files[0].parent / "llm4rec.html")
+
+
+def _store(real_build: pipeline.BuildResult) -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(real_build.files[0].parent / "llm4rec.ttl"), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def test_loads_offline_without_errors(real_page: Opened) -> None:
+    page = real_page.page
+    assert page.evaluate("document.documentElement.dataset.state") == "ready"
+    assert real_page.problems == []
+    assert all(url.split(":", 1)[0] in ("file", "data", "blob") for url in real_page.requests)
+    csp = page.get_attribute('meta[http-equiv="Content-Security-Policy"]', "content")
+    assert csp.startswith("default-src 'none'")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "llm4rec-page.png"))
+    assert (ARTIFACTS / "llm4rec-page.png").stat().st_size > 10_000
+
+
+def test_node_count_matches_the_graph(real_page: Opened, real_build: pipeline.BuildResult) -> None:
+    store = _store(real_build)
+    classes = " ".join(f"<{iri}>" for iri, _, _ in CLASSES)
+    (row,) = store.query(
+        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} "
+        "?s a ?c FILTER(isIRI(?s)) }"
+    )
+    expected = int(row["n"].value)
+    assert real_page.page.evaluate("window.llm4rec.nodeCount") == expected
+    assert real_page.page.evaluate("window.llm4rec.network.body.data.nodes.length") == expected
+    assert real_page.page.evaluate("Number(document.documentElement.dataset.triples)") == len(store)
+
+
+def _click_node(page: Any, iri: str) -> None:
+    page.evaluate("id => window.llm4rec.network.focus(id, {scale: 1.5, animation: false})", iri)
+    point = page.evaluate(
+        """id => {
+        const net = window.llm4rec.network;
+        const dom = net.canvasToDOM(net.getPositions([id])[id]);
+        const box = document.getElementById('graph').getBoundingClientRect();
+        return {x: box.left + dom.x, y: box.top + dom.y};
+    }""",
+        iri,
+    )
+    page.mouse.click(point["x"], point["y"])
+
+
+def test_clicking_a_node_shows_its_details(real_page: Opened) -> None:
+    page = real_page.page
+    _click_node(page, "https://w3id.org/llm4rec/paper/arxiv-2305.00447")
+    wait_until(page, "document.documentElement.dataset.details !== undefined")
+    assert page.inner_text("#details h2") == "TALLRec"
+    details = page.inner_text("#details")
+    assert "l4r:usesModel" in details and "LLaMA" in details
+    link = page.get_attribute('#details a[href="https://arxiv.org/abs/2305.00447"]', "href")
+    assert link == "https://arxiv.org/abs/2305.00447"
+
+
+def test_search_finds_by_alias(real_page: Opened) -> None:
+    page = real_page.page
+    page.fill("#search", "llama-7b")
+    first = page.locator("#search-results button").first
+    assert first.inner_text() == "LLaMA (Language model)"
+    first.click()
+    assert page.inner_text("#details h2") == "LLaMA"
+
+
+def test_filters_hide_other_paradigms(real_page: Opened, real_build: pipeline.BuildResult) -> None:
+    page = real_page.page
+    total = page.evaluate("window.llm4rec.nodeCount")
+    page.select_option("#filter-paradigm", "https://w3id.org/llm4rec/concept/paradigm/no-tuning")
+    store = _store(real_build)
+    (row,) = store.query(
+        "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> SELECT (COUNT(?p) AS ?n)"
+        " WHERE { ?p l4r:paradigm ?c FILTER(?c != <https://w3id.org/llm4rec/"
+        "concept/paradigm/no-tuning>) }"
+    )
+    (surveys,) = store.query(
+        "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> SELECT "
+        "(COUNT(?p) AS ?n) WHERE { { ?p a l4r:Survey } UNION "
+        "{ ?p a l4r:Tutorial } }"
+    )
+    hidden = int(row["n"].value) + int(surveys["n"].value)  # no paradigm: hidden by the filter
+    assert page.evaluate("Number(document.documentElement.dataset.shown)") == total - hidden
+    page.click("#filter-reset")
+    assert page.evaluate("Number(document.documentElement.dataset.shown)") == total
+
+
+def test_named_query_matches_pyoxigraph_and_highlights(
+    real_page: Opened, real_build: pipeline.BuildResult
+) -> None:
+    page = real_page.page
+    page.select_option("#named-query", "same-base-model")
+    page.click("#run")
+    wait_until(page, "document.documentElement.dataset.queryRows !== undefined")
+    named = queries.find("same-base-model")
+    expected = list(
+        _store(real_build).query(
+            named.text, substitutions={ox.Variable("paper"): ox.Literal("TALLRec")}
+        )
+    )
+    rows = page.eval_on_selector_all(
+        "#results tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+    )
+    assert rows[0] == ["paper", "other", "model", "o"]
+    assert sorted(r[1] for r in rows[1:]) == sorted(s["other"].value for s in expected)
+    assert page.evaluate("Number(document.documentElement.dataset.highlighted)") == len(
+        {s["o"].value for s in expected}
+    )
+    selected = page.evaluate("window.llm4rec.network.getSelectedNodes()")
+    assert sorted(selected) == sorted({s["o"].value for s in expected})
+
+
+def test_csv_download(real_page: Opened) -> None:
+    page = real_page.page
+    page.fill(
+        "#editor",
+        "SELECT ?v ?label WHERE { ?v a <https://w3id.org/llm4rec/ontology#Venue> ; "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label",
+    )
+    page.click("#run")
+    with page.expect_download() as info:
+        page.click("#download")
+    rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text())))
+    assert rows[0] == ["v", "label"]
+    assert ["https://w3id.org/llm4rec/venue/recsys", "RecSys"] in rows
+
+
+def test_query_hook_and_syntax_errors(real_page: Opened) -> None:
+    page = real_page.page
+    data = page.evaluate(
+        "window.llm4rec.query('ASK { ?s a <https://w3id.org/llm4rec/ontology#Paper> }')"
+    )
+    assert data["boolean"] is True
+    page.fill("#editor", "SELECT * WHERE { ?s ?p }")
+    page.click("#run")
+    assert page.evaluate("document.documentElement.dataset.queryRows") == "error"
+    assert page.inner_text("#query-status") != ""
+
+
+def test_quality_findings_are_listed(real_page: Opened, real_build: pipeline.BuildResult) -> None:
+    page = real_page.page
+    assert page.inner_text("#quality-open") == "0"
+    page.click("#quality-toggle")
+    import json
+
+    findings = json.loads((real_build.files[0].parent / "quality.json").read_text())["findings"]
+    assert page.locator("#quality-rows tr").count() == len(findings)
+
+
+def test_catalog_strings_cannot_inject_markup(
+    browser: Any, small_catalog: Path, tmp_path: Path
+) -> None:
+    papers = small_catalog / "papers.yaml"
+    papers.write_text(
+        papers.read_text().replace(
+            "title: 'Delta: Small Models'", f"title: {EVIL!r}".replace("\\'", "''")
+        )
+    )
+    out = tmp_path / "out"
+    pipeline.build(small_catalog, out)
+    for opened in open_page(browser, out / "llm4rec.html"):
+        page = opened.page
+        page.wait_for_timeout(300)
+        assert opened.dialogs == []
+        assert page.evaluate("document.querySelectorAll('img').length") == 0
+        opened.page.evaluate(
+            "id => window.llm4rec.focus(id)", "https://w3id.org/llm4rec/paper/arxiv-2302.00004"
+        )
+        assert EVIL in page.inner_text("#details")
+        page.fill("#search", "onerror")
+        assert page.locator("#search-results button").count() == 1
+        assert opened.dialogs == [] and opened.problems == []
+
+
+def test_shipped_assets_match_their_manifest() -> None:
+    from llm4rec_kg.assets import refresh
+
+    assert refresh.check() == []
