@@ -286,24 +286,24 @@ def rdf_chunks(graph: Graph, base: str, turtle: str | None = None) -> list[str]:
     store = ox.Store()
     store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     prefixes = display_prefixes(base)
-    chunks, current, size = [], ox.Store(), 0
+
+    def dump(part: Any) -> str:
+        text = part.dump(
+            format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
+        )
+        return bytes(text or b"").decode("utf-8")
+
+    chunks: list[str] = []
+    current, size = ox.Store(), 0
     for subject in sorted({q.subject for q in store}, key=str):
         quads = list(store.quads_for_pattern(subject, None, None))
         current.extend(quads)
         size += len(quads)
         if size >= CHUNK_TRIPLES:
-            chunks.append(
-                current.dump(
-                    format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
-                ).decode("utf-8")
-            )
+            chunks.append(dump(current))
             current, size = ox.Store(), 0
     if size:
-        chunks.append(
-            current.dump(
-                format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
-            ).decode("utf-8")
-        )
+        chunks.append(dump(current))
     return chunks
 
 
