@@ -7,3 +7,6 @@ The pipeline runs in stages, one module each:
 """
 
 __version__ = "0.1.0"
+
+# Entity IRIs are minted under this base unless --base says otherwise.
+DEFAULT_BASE = "https://w3id.org/llm4rec/"

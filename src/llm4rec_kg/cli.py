@@ -16,9 +16,8 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from llm4rec_kg import __version__
+from llm4rec_kg import DEFAULT_BASE, __version__
 from llm4rec_kg.errors import InvalidDataError, KGError
-from llm4rec_kg.vocab import DEFAULT_BASE
 
 F = TypeVar("F", bound=Callable[..., Any])
 

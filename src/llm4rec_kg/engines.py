@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from llm4rec_kg.errors import SourceError, UsageError
 from llm4rec_kg.queries import with_values
-from llm4rec_kg.results import Result, Term, from_oxigraph, from_oxigraph_term, from_sparql_json
+from llm4rec_kg.results import Result, Term, from_oxigraph, from_sparql_json, graph_result
 
 USER_ENV, PASSWORD_ENV, TOKEN_ENV = "LLM4REC_USER", "LLM4REC_PASSWORD", "LLM4REC_TOKEN"
 
@@ -121,17 +121,7 @@ class RemoteEngine:
             store = ox.Store()
             raw = data if isinstance(data, bytes) else str(data).encode()
             store.load(raw, format=ox.RdfFormat.N_TRIPLES)
-            result = Result(
-                "graph",
-                triples=[
-                    (
-                        from_oxigraph_term(q.subject),
-                        from_oxigraph_term(q.predicate),
-                        from_oxigraph_term(q.object),
-                    )
-                    for q in store
-                ],
-            )
+            result = graph_result(store)
         else:
             assert isinstance(data, dict), "SPARQLWrapper returns JSON results as a dict"
             result = from_sparql_json(data)

@@ -113,6 +113,21 @@ def from_oxigraph(solutions: Any, cap: int | None = None) -> Result:
     return result
 
 
+def graph_result(quads: Iterable[Any]) -> Result:
+    """Triples (pyoxigraph quads or triples) as a graph Result."""
+    return Result(
+        "graph",
+        triples=[
+            (
+                from_oxigraph_term(q.subject),
+                from_oxigraph_term(q.predicate),
+                from_oxigraph_term(q.object),
+            )
+            for q in quads
+        ],
+    )
+
+
 def from_sparql_json(data: Mapping[str, Any]) -> Result:
     if "boolean" in data:
         return Result("ask", boolean=bool(data["boolean"]))

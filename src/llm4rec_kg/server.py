@@ -27,7 +27,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from llm4rec_kg import results
 from llm4rec_kg.errors import KGError, UsageError
 from llm4rec_kg.pool import QueryPool, QueryTimeout
-from llm4rec_kg.results import Result, from_oxigraph_term
+from llm4rec_kg.results import Result, from_oxigraph_term, graph_result
 from llm4rec_kg.vocab import DEFAULT_BASE, RDF, RDFS, display_prefixes
 
 SELECT_TYPES = {
@@ -259,17 +259,7 @@ class Handler(BaseHTTPRequestHandler):
         media = negotiate(self.headers.get("Accept", ""), list(GRAPH_TYPES))
         if media is None:
             return self._not_acceptable(list(GRAPH_TYPES))
-        result = Result(
-            "graph",
-            triples=[
-                (
-                    from_oxigraph_term(q.subject),
-                    from_oxigraph_term(q.predicate),
-                    from_oxigraph_term(q.object),
-                )
-                for q in store
-            ],
-        )
+        result = graph_result(store)
         prefixes = {"sd": sd, "rdfs": str(RDFS)}
         self._send(HTTPStatus.OK, results.to_rdf(result, GRAPH_TYPES[media], prefixes), media)
 
@@ -309,17 +299,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._not_acceptable(["text/html", *GRAPH_TYPES])
         if media == "text/html":
             return self._send(HTTPStatus.OK, self._entity_page(iri, outbound), media)
-        result = Result(
-            "graph",
-            triples=[
-                (
-                    from_oxigraph_term(q.subject),
-                    from_oxigraph_term(q.predicate),
-                    from_oxigraph_term(q.object),
-                )
-                for q in outbound
-            ],
-        )
+        result = graph_result(outbound)
         self._send(
             HTTPStatus.OK, results.to_rdf(result, GRAPH_TYPES[media], self.site.prefixes), media
         )

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from rdflib import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD, Namespace, URIRef
 from rdflib.namespace import NamespaceManager
 
-DEFAULT_BASE = "https://w3id.org/llm4rec/"
+from llm4rec_kg import DEFAULT_BASE
 
 L4R = Namespace("https://w3id.org/llm4rec/ontology#")
 FABIO = Namespace("http://purl.org/spar/fabio/")
@@ -54,6 +54,7 @@ ENTITY_KINDS = (
 __all__ = [
     "DCAT",
     "DCTERMS",
+    "DEFAULT_BASE",
     "ENTITY_KINDS",
     "FABIO",
     "FAIR4ML",
