@@ -182,6 +182,9 @@ def test_named_query_matches_pyoxigraph_and_highlights(
 ) -> None:
     page = real_page.page
     page.select_option("#named-query", "same-base-model")
+    assert page.locator("#editor-host .CodeMirror").count() == 1  # the Yasqe editor
+    assert page.evaluate("window.llm4rec.editor.get()").startswith(
+        "# title: Papers that use the same base model")
     page.click("#run")
     wait_until(page, "document.documentElement.dataset.queryRows !== undefined")
     named = queries.find("same-base-model")
@@ -204,8 +207,8 @@ def test_named_query_matches_pyoxigraph_and_highlights(
 
 def test_csv_download(real_page: Opened) -> None:
     page = real_page.page
-    page.fill(
-        "#editor",
+    page.evaluate(
+        "text => window.llm4rec.editor.set(text)",
         "SELECT ?v ?label WHERE { ?v a <https://w3id.org/llm4rec/ontology#Venue> ; "
         "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label",
     )
@@ -223,7 +226,7 @@ def test_query_hook_and_syntax_errors(real_page: Opened) -> None:
         "window.llm4rec.query('ASK { ?s a <https://w3id.org/llm4rec/ontology#Paper> }')"
     )
     assert data["boolean"] is True
-    page.fill("#editor", "SELECT * WHERE { ?s ?p }")
+    page.evaluate("text => window.llm4rec.editor.set(text)", "SELECT * WHERE { ?s ?p }")
     page.click("#run")
     assert page.evaluate("document.documentElement.dataset.queryRows") == "error"
     assert page.inner_text("#query-status") != ""

@@ -343,6 +343,8 @@ def render(
         oxigraph_js=_script_safe(_asset("oxigraph-web.js").decode("utf-8"), "oxigraph"),
         vis_js=_script_safe(_vis("vis-network.min.js"), "vis-network"),
         vis_css=_vis("vis-network.css"),
+        yasqe_js=_script_safe(_asset("yasqe.min.js").decode("utf-8"), "yasqe"),
+        yasqe_css=_asset("yasqe.min.css").decode("utf-8"),
         app_js=_script_safe(_template_text("graph.js"), "graph.js"),
         engine_js=_script_safe(_template_text("engine.js"), "engine.js"),
         app_css=_template_text("graph.css"),

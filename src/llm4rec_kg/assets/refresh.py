@@ -29,6 +29,14 @@ PINNED = {
         {"package/web.js": "oxigraph-web.js", "package/web_bg.wasm": "oxigraph-web_bg.wasm.gz"},
         "MIT OR Apache-2.0",
     ),
+    "@zazuko/yasqe": (
+        "4.6.2",
+        {
+            "package/build/yasqe.min.js": "yasqe.min.js",
+            "package/build/yasqe.min.css": "yasqe.min.css",
+        },
+        "MIT",
+    ),
 }
 
 
@@ -46,7 +54,7 @@ def fetch() -> dict[str, dict[str, str]]:
                 check=True,
                 capture_output=True,
             )
-            (tarball,) = Path(tmp).glob("*.tgz")
+            (tarball,) = Path(tmp).glob("*.tgz")  # scoped names pack as zazuko-yasqe-…
             with tarfile.open(tarball) as archive:
                 for member, name in files.items():
                     extracted = archive.extractfile(member)

@@ -217,12 +217,36 @@ for (const f of quality.findings) {
 
 // ------------------------------------------------------------------ SPARQL
 
+// Yasqe (the YASGUI editor) with everything that would reach the network turned off:
+// no remote autocompleters, no query button, no persistence, no share links. Its script
+// comes after this one, so that the graph draws first; the editor is made once it is parsed.
+let yasqe = null;
+let pendingText = "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)";
+const editor = {
+  get: () => (yasqe ? yasqe.getValue() : pendingText),
+  set: (text) => { if (yasqe) yasqe.setValue(text); else pendingText = text; },
+};
+document.addEventListener("DOMContentLoaded", () => {
+  yasqe = new Yasqe(byId("editor-host"), {
+    value: pendingText,
+    persistenceId: null,
+    showQueryButton: false,
+    createShareableLink: null,
+    autocompleters: ["variables"],
+    resizeable: true,
+    editorHeight: "10rem",
+  });
+  yasqe.on("keydown", (_instance, event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") { event.preventDefault(); runEditor(); }
+  });
+});
+
 for (const q of namedQueries) {
   byId("named-query").append(el("option", q.title, { value: q.name, title: q.description }));
 }
 byId("named-query").addEventListener("change", (event) => {
   const chosen = namedQueries.find((q) => q.name === event.target.value);
-  if (chosen) byId("editor").value = chosen.text;
+  if (chosen) editor.set(chosen.text);
 });
 
 function execute(text) {
@@ -277,7 +301,7 @@ function cell(term, ids) {
 }
 
 function runEditor() {
-  const text = byId("editor").value;
+  const text = editor.get();
   const t0 = performance.now();
   try {
     lastResult = execute(text);
@@ -294,9 +318,6 @@ function runEditor() {
   }
 }
 byId("run").addEventListener("click", runEditor);
-byId("editor").addEventListener("keydown", (event) => {
-  if ((event.ctrlKey || event.metaKey) && event.key === "Enter") runEditor();
-});
 
 function csvField(value) {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -339,6 +360,8 @@ window.llm4rec = {
   network,
   focus: focusNode,
   highlight,
+  editor,
+  run: runEditor,
   async query(text) {
     await ready;
     const result = execute(text);
