@@ -10,7 +10,7 @@ import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -18,7 +18,7 @@ from rdflib import Graph
 from llm4rec_kg import builder, corrections, exports, lint, quality, shacl, visual
 from llm4rec_kg.catalog import Catalog, load_catalog
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
-from llm4rec_kg.results import Result
+from llm4rec_kg.results import Result, Term
 
 if TYPE_CHECKING:
     from llm4rec_kg.push import PushResult
@@ -105,9 +105,9 @@ class QueryRequest:
 
 def query(request: QueryRequest) -> Result:
     """Run a named query, a query string or a query file, embedded or against an endpoint."""
-    from llm4rec_kg import engines, queries
+    from llm4rec_kg import engines
 
-    text, bindings = _query_text(request, queries)
+    text, bindings = _query_text(request)
     engine: engines.Engine
     if request.endpoint:
         engine = engines.RemoteEngine(request.endpoint, graph=request.graph)
@@ -119,7 +119,10 @@ def query(request: QueryRequest) -> Result:
     return engine.run(text, bindings, request.cap)
 
 
-def _query_text(request: QueryRequest, queries: Any) -> tuple[str, dict[str, Any]]:
+def _query_text(request: QueryRequest) -> tuple[str, dict[str, Term]]:
+    """The query's text and its parameters as RDF terms."""
+    from llm4rec_kg import queries
+
     given = [x for x in (request.name, request.sparql, request.file) if x is not None]
     if len(given) != 1:
         raise UsageError("give exactly one of a query NAME, --sparql or --file")
@@ -134,8 +137,6 @@ def _query_text(request: QueryRequest, queries: Any) -> tuple[str, dict[str, Any
             raise SourceError(f"{request.file}: cannot read: {err}") from err
     else:
         text = str(request.sparql)
-    from llm4rec_kg.results import Term
-
     return text, {k: Term("literal", v) for k, v in params.items()}
 
 
