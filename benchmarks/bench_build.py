@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from llm4rec_kg import builder, exports, pipeline, shacl
+from llm4rec_kg import builder, corrections, exports, lint, pipeline, shacl
 from llm4rec_kg.catalog import load_catalog
 from llm4rec_kg.vocab import DEFAULT_BASE, Minter
 
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
     mint = Minter(DEFAULT_BASE)
-    catalog = load_catalog(CATALOG)
+    catalog = corrections.apply(load_catalog(CATALOG))
     graph = builder.build_graph(catalog, mint)
     where = builder.subjects(catalog, mint)
     stages: dict[str, Callable[[], Any]] = {
@@ -44,6 +44,7 @@ def main() -> None:
         "Turtle": lambda: exports.turtle(graph, DEFAULT_BASE),
         "N-Triples": lambda: exports.ntriples(graph),
         "JSON-LD": lambda: exports.jsonld(graph),
+        "lint": lambda: lint.lint_catalog(catalog),
     }
     print(f"catalog: {CATALOG} ({len(graph)} triples), median of {runs} runs")
     for name, work in stages.items():
