@@ -184,7 +184,8 @@ def test_named_query_matches_pyoxigraph_and_highlights(
     page.select_option("#named-query", "same-base-model")
     assert page.locator("#editor-host .CodeMirror").count() == 1  # the Yasqe editor
     assert page.evaluate("window.llm4rec.editor.get()").startswith(
-        "# title: Papers that use the same base model")
+        "# title: Papers that use the same base model"
+    )
     page.click("#run")
     wait_until(page, "document.documentElement.dataset.queryRows !== undefined")
     named = queries.find("same-base-model")
