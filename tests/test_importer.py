@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import SHARED_SOURCE
 from llm4rec_kg.catalog import load_catalog
 from llm4rec_kg.errors import InvalidDataError
-from llm4rec_kg.importer import ImportReport
+from llm4rec_kg.importer import ImportReport, SourceInfo, import_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 Importer = Callable[[Path, Path], ImportReport]
@@ -151,3 +152,22 @@ def test_bad_year_is_an_error_naming_file_row_and_field(
 def test_imported_catalog_validates(small_catalog: Path) -> None:
     catalog = load_catalog(small_catalog)
     assert len(catalog.get("papers")) == 7
+
+
+@pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="needs ../shared (present in CI)")
+def test_shared_source_reimport_leaves_the_catalog_unchanged(real_catalog: Path) -> None:
+    """Re-importing the list the catalog came from changes nothing: every curated field and
+    comment survives, and the importer reproduces the imported fields exactly."""
+    before = {p.name: p.read_bytes() for p in real_catalog.glob("*.yaml")}
+    source = SourceInfo(
+        id="wlik-c7c95ab",
+        title="LLM4Rec-Awesome-Papers README",
+        repository="https://github.com/WLiK/LLM4Rec-Awesome-Papers",
+        commit="c7c95ab",
+        date="2023-12-08",
+        url="https://github.com/WLiK/LLM4Rec-Awesome-Papers/blob/c7c95ab/README.md",
+    )
+    report = import_markdown(SHARED_SOURCE, real_catalog, source)
+    assert report.rows["no-tuning"] == 36 and report.rows["supervised-fine-tuning"] == 38
+    assert all(not d.added and not d.removed and not d.changed for d in report.diffs.values())
+    assert {p.name: p.read_bytes() for p in real_catalog.glob("*.yaml")} == before
