@@ -272,3 +272,13 @@ def test_shipped_assets_match_their_manifest() -> None:
     from llm4rec_kg.assets import refresh
 
     assert refresh.check() == []
+
+
+def test_details_show_the_source_rows_as_listed(real_page: Opened) -> None:
+    page = real_page.page
+    page.evaluate(
+        "id => window.llm4rec.focus(id)", "https://w3id.org/llm4rec/paper/arxiv-2311.00423"
+    )
+    details = page.inner_text("#details")
+    assert "no-tuning row 1, line 44" in details and "no-tuning row 35, line 78" in details
+    assert "year: 2023" in details and "year: 2024" in details  # both claims kept

@@ -297,6 +297,7 @@ def _format(result: Any, fmt: str, base: str) -> str:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Serve an export (.ttl, .nt, .jsonld) instead of the catalog's graph.",
 )
+@click.option("--access-log", is_flag=True, help="Log each request to stderr.")
 @click.option(
     "--get",
     "get_path",
@@ -314,6 +315,7 @@ def serve(
     workers: int,
     site: Path,
     data: Path | None,
+    access_log: bool,
     get_path: str | None,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint and Linked Data pages for every entity."""
@@ -322,7 +324,9 @@ def serve(
     from llm4rec_kg import pipeline
     from llm4rec_kg.server import ServeConfig
 
-    config = ServeConfig(host, 0 if get_path else port, timeout, max_rows, workers, base, site)
+    config = ServeConfig(
+        host, 0 if get_path else port, timeout, max_rows, workers, base, site, access_log
+    )
     endpoint = pipeline.endpoint(catalog_dir, config, data)
     if get_path is not None:
         _get_once(endpoint, get_path)

@@ -67,6 +67,7 @@ class ServeConfig:
     workers: int = 2
     base: str = DEFAULT_BASE
     site: Path | None = None  # the exports directory: HTML page and dumps
+    access_log: bool = False
 
 
 @dataclass

@@ -117,6 +117,21 @@ function termNode(term) {
   return el("span", term.value);
 }
 
+const PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom";
+const L4R = "https://w3id.org/llm4rec/ontology#";
+
+// A source row as the list gives it: section, row and line, then its cells as listed.
+function sourceRow(row) {
+  const box = el("div");
+  const value = (p) => { const q = store.match(row, namedNode(L4R + p), null, null)[0]; return q ? q.object.value : ""; };
+  box.append(el("div", `${value("section")} row ${value("rowIndex")}, line ${value("line")}`));
+  for (const quad of store.match(row, null, null, null)) {
+    const name = quad.predicate.value.startsWith(L4R + "listed") ? quad.predicate.value.slice(L4R.length + 6) : null;
+    if (name) box.append(el("div", `${name[0].toLowerCase()}${name.slice(1)}: ${quad.object.value}`, { class: "kind" }));
+  }
+  return box;
+}
+
 function showDetails(id) {
   const panel = byId("details");
   panel.replaceChildren();
@@ -131,7 +146,7 @@ function showDetails(id) {
   for (const quad of quads) {
     list.append(el("dt", shorten(quad.predicate.value)));
     const dd = el("dd");
-    dd.append(termNode(quad.object));
+    dd.append(quad.predicate.value === PROV_DERIVED ? sourceRow(quad.object) : termNode(quad.object));
     list.append(dd);
   }
   panel.append(list);
