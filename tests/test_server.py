@@ -215,3 +215,15 @@ def test_home_serves_the_html_page(url: str) -> None:
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert b"<title>LLM4Rec knowledge graph</title>" in body
     assert b'id="oxigraph-wasm"' in body
+
+
+def test_access_log_is_off_by_default_and_on_when_asked() -> None:
+    from click.testing import CliRunner
+
+    from llm4rec_kg.cli import main
+
+    quiet = CliRunner().invoke(main, ["serve", "--get", "/venue/acl"])
+    logged = CliRunner().invoke(main, ["serve", "--access-log", "--get", "/venue/acl"])
+    assert quiet.exit_code == logged.exit_code == 0
+    assert quiet.stderr == ""
+    assert '"GET /venue/acl HTTP/1.1" 200' in logged.stderr

@@ -11,6 +11,7 @@ JSON-LD, by Accept header or suffix), ``/`` (the HTML visualisation if built) an
 from __future__ import annotations
 
 import re
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -124,8 +125,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ plumbing
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+        if self.site.config.access_log:
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
     def _send(
         self, status: int, body: str | bytes, media: str, headers: dict[str, str] | None = None
