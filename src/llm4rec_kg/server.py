@@ -125,7 +125,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ plumbing
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         if self.site.config.access_log:
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
