@@ -227,3 +227,9 @@ def test_access_log_is_off_by_default_and_on_when_asked() -> None:
     assert quiet.exit_code == logged.exit_code == 0
     assert quiet.stderr == ""
     assert '"GET /venue/acl HTTP/1.1" 200' in logged.stderr
+
+
+def test_a_broken_query_that_mentions_insert_is_a_syntax_error(url: str) -> None:
+    broken = 'SELECT * WHERE { ?s ?p "INSERT DATA" '
+    status, _, body = fetch(f"{url}/sparql?query={quote(broken)}")
+    assert status == 400 and body.startswith(b"SPARQL syntax error")

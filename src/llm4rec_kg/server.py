@@ -10,7 +10,6 @@ JSON-LD, by Accept header or suffix), ``/`` (the HTML visualisation if built) an
 
 from __future__ import annotations
 
-import re
 import sys
 import tempfile
 import threading
@@ -119,6 +118,18 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
     return None
 
 
+def is_update(text: str) -> bool:
+    """Whether text parses as SPARQL Update (rdflib's grammar: parsed, never executed)."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except ParseBaseException:
+        return False
+    return True
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "llm4rec-kg"
     site: Site  # set on the subclass made by make_server
@@ -209,9 +220,7 @@ class Handler(BaseHTTPRequestHandler):
         except QueryTimeout as err:
             return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(err))
         except UsageError as err:
-            if re.search(
-                r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", text, re.IGNORECASE
-            ) and "expected" in str(err):
+            if is_update(text):  # an update sent as a query: refused, not a syntax error
                 return self._refuse_update()
             return self._error(HTTPStatus.BAD_REQUEST, str(err))
         headers = {"X-Result-Truncated": str(config.max_rows)} if result.truncated else {}
