@@ -119,3 +119,12 @@ def test_auth_failure_and_credentials_from_environment(monkeypatch: pytest.Monke
     assert code == 2
     assert "authentication failed (HTTP 401); set LLM4REC_USER and LLM4REC_PASSWORD" in err
     assert _Deny.seen == ["Basic YWxpY2U6d3Jvbmc="]  # alice:wrong, from the environment
+
+
+def test_push_an_export_file(store: str, real_build: BuildResult) -> None:
+    export = real_build.files[0].parent / "llm4rec.ttl"
+    code, out, err = _push(store, "--data", str(export), "--graph", "urn:test:from-file")
+    assert code == 0, err
+    assert out.splitlines()[1] == (
+        f"verified: the store holds {real_build.validated.triples} triples in <urn:test:from-file>"
+    )

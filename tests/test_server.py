@@ -233,3 +233,20 @@ def test_a_broken_query_that_mentions_insert_is_a_syntax_error(url: str) -> None
     broken = 'SELECT * WHERE { ?s ?p "INSERT DATA" '
     status, _, body = fetch(f"{url}/sparql?query={quote(broken)}")
     assert status == 400 and body.startswith(b"SPARQL syntax error")
+
+
+def test_serve_an_export_file(real_build: object) -> None:
+    from click.testing import CliRunner
+
+    from llm4rec_kg.cli import main
+
+    export = real_build.files[0].parent / "llm4rec.nt"  # type: ignore[attr-defined]
+    query = quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    result = CliRunner().invoke(
+        main, ["serve", "--data", str(export), "--get", f"/sparql?query={query}"]
+    )
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout.split("\n", 1)[1])
+    assert int(body["results"]["bindings"][0]["n"]["value"]) == (
+        real_build.validated.triples  # type: ignore[attr-defined]
+    )

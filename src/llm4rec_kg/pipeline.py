@@ -140,18 +140,23 @@ def _query_text(request: QueryRequest) -> tuple[str, dict[str, Term]]:
     return text, {k: Term("literal", v) for k, v in params.items()}
 
 
+def ntriples(catalog_dir: Path, base: str = DEFAULT_BASE, data: Path | None = None) -> str:
+    """Sorted N-Triples of the catalog's validated graph, or of an export file."""
+    if data is None:
+        return exports.ntriples(validate(catalog_dir, base).graph)
+    from llm4rec_kg import engines
+
+    dump = engines.store_from_file(str(data)).dump(
+        format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
+    )
+    return "".join(sorted(bytes(dump or b"").decode("utf-8").splitlines(keepends=True)))
+
+
 def endpoint(catalog_dir: Path, config: ServeConfig, data: Path | None = None) -> Endpoint:
     """A SPARQL endpoint over the catalog's graph (or an export), bound but not yet serving."""
     from llm4rec_kg.server import Endpoint
 
-    if data is not None:
-        from llm4rec_kg import engines
-
-        store = engines.store_from_file(str(data))
-        nt = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
-    else:
-        nt = validate(catalog_dir, config.base).graph.serialize(format="nt", encoding="utf-8")
-    return Endpoint(nt, config)
+    return Endpoint(ntriples(catalog_dir, config.base, data).encode("utf-8"), config)
 
 
 def push(
@@ -164,13 +169,5 @@ def push(
     """Replace the target's named graph with the catalog's graph (or an export)."""
     from llm4rec_kg import push as push_module
 
-    if data is not None:
-        from llm4rec_kg import engines
-
-        store = engines.store_from_file(str(data))
-        nt = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        text = nt.decode("utf-8") if isinstance(nt, bytes) else str(nt)
-    else:
-        text = exports.ntriples(validate(catalog_dir, base).graph)
-    lines = text.splitlines(keepends=True)
+    lines = ntriples(catalog_dir, base, data).splitlines(keepends=True)
     return push_module.push(lines, target, chunk_size or push_module.DEFAULT_CHUNK)
