@@ -159,14 +159,8 @@ def test_shared_source_reimport_leaves_the_catalog_unchanged(real_catalog: Path)
     """Re-importing the list the catalog came from changes nothing: every curated field and
     comment survives, and the importer reproduces the imported fields exactly."""
     before = {p.name: p.read_bytes() for p in real_catalog.glob("*.yaml")}
-    source = SourceInfo(
-        id="wlik-c7c95ab",
-        title="LLM4Rec-Awesome-Papers README",
-        repository="https://github.com/WLiK/LLM4Rec-Awesome-Papers",
-        commit="c7c95ab",
-        date="2023-12-08",
-        url="https://github.com/WLiK/LLM4Rec-Awesome-Papers/blob/c7c95ab/README.md",
-    )
+    ((key, entry),) = yaml.safe_load((real_catalog / "sources.yaml").read_text()).items()
+    source = SourceInfo(id=key, **entry)
     report = import_markdown(SHARED_SOURCE, real_catalog, source)
     assert report.rows["no-tuning"] == 36 and report.rows["supervised-fine-tuning"] == 38
     assert all(not d.added and not d.removed and not d.changed for d in report.diffs.values())

@@ -128,6 +128,13 @@ def test_every_rule_has_a_case() -> None:
     assert set(CASES) == set(lint.RULES)
 
 
+def test_the_catalog_schema_knows_every_rule() -> None:
+    from llm4rec_kg.schema import LINT_RULES
+
+    # corrections.yaml and accepted.yaml may name exactly the rules lint has
+    assert set(LINT_RULES) == set(lint.RULES) | {"stale-correction"}
+
+
 def test_severities(tmp_path: Path, aliases_catalog: Path) -> None:
     same_title = HEAD + row() + row(link="https://arxiv.org/pdf/2301.00001")
     (dup,) = [

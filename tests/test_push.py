@@ -15,10 +15,15 @@ from llm4rec_kg import engines, push, queries
 from llm4rec_kg.cli import main
 from llm4rec_kg.errors import SourceError
 from llm4rec_kg.pipeline import BuildResult
-from llm4rec_kg.results import rows_as_values
+from llm4rec_kg.results import Result
 from servers import free_port, oxigraph_server
 
 GRAPH = "https://w3id.org/llm4rec/"
+
+
+def rows_as_values(result: Result, names: list[str]) -> list[tuple[str, ...]]:
+    """Rows as tuples of plain values, for comparing results across engines."""
+    return [tuple(row[n].value if n in row else "" for n in names) for row in result.rows]
 
 
 @pytest.fixture

@@ -254,8 +254,3 @@ def to_rdf(result: Result, fmt: str, prefixes: Mapping[str, str]) -> str:
     if fmt == "nt":
         return "".join(sorted(graph.serialize(format="nt").splitlines(keepends=True)))
     return graph.serialize(format="longturtle" if fmt == "turtle" else "json-ld")
-
-
-def rows_as_values(result: Result, names: Iterable[str]) -> list[tuple[str, ...]]:
-    """Rows as tuples of plain values, for comparing results across engines."""
-    return [tuple(row[n].value if n in row else "" for n in names) for row in result.rows]

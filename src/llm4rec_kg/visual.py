@@ -27,6 +27,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from llm4rec_kg.lint import Report
 from llm4rec_kg.results import shorten
 from llm4rec_kg.vocab import DCTERMS, L4R, RDF, RDFS, SDO, SKOS, display_prefixes
 
@@ -366,7 +367,7 @@ def page_queries(base: str) -> list[dict[str, str]]:
     return out
 
 
-def quality_summary(report: Any) -> dict[str, Any]:
+def quality_summary(report: Report) -> dict[str, Any]:
     findings = [
         {
             "rule": f.rule,
