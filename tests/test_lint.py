@@ -318,3 +318,14 @@ def test_quality_report_exports(real_build: pipeline.BuildResult) -> None:
     report = URIRef("https://w3id.org/llm4rec/quality")
     assert graph.value(report, SH.conforms).toPython() is True
     assert len(list(graph.objects(report, SH.result))) == len(findings)
+
+
+def test_published_report_agrees_with_the_lint_command(real_build: pipeline.BuildResult) -> None:
+    code, out, _ = _lint("--format", "json")
+    assert code == 0
+    published = json.loads((real_build.files[0].parent / "quality.json").read_text())
+
+    def judged(data: dict) -> list[tuple[str, str, str, str]]:
+        return sorted((f["rule"], f["entity"], f["where"], f["status"]) for f in data["findings"])
+
+    assert judged(published) == judged(json.loads(out))

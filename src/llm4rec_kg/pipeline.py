@@ -29,9 +29,10 @@ from llm4rec_kg.vocab import DEFAULT_BASE, Minter
 
 @dataclass(frozen=True)
 class Validated:
-    catalog: Catalog
+    catalog: Catalog  # with corrections applied: what the graph was built from
     graph: Graph
     base: str
+    loaded: Catalog  # as the files say, before corrections: what lint judges
 
     @property
     def triples(self) -> int:
@@ -48,16 +49,16 @@ class BuildResult:
 def validate(catalog_dir: Path, base: str = DEFAULT_BASE) -> Validated:
     """Load, check, build and SHACL-validate the catalog; raise InvalidDataError if anything
     is wrong, with every problem of the first failing stage."""
-    catalog = load_catalog(catalog_dir)
-    if problems := corrections.check(catalog):
+    loaded = load_catalog(catalog_dir)
+    if problems := corrections.check(loaded):
         raise InvalidDataError("corrections", problems)
-    catalog = corrections.apply(catalog)
+    catalog = corrections.apply(loaded)
     mint = Minter(base)
     graph = builder.build_graph(catalog, mint)
     problems = shacl.validate_graph(graph, builder.subjects(catalog, mint), catalog)
     if problems:
         raise InvalidDataError("shacl", problems)
-    return Validated(catalog, graph, mint.base)
+    return Validated(catalog, graph, mint.base, loaded)
 
 
 def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildResult:
@@ -65,7 +66,8 @@ def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildRe
     started = time.perf_counter()
     done = validate(catalog_dir, base)
     graph, base = done.graph, done.base
-    report = lint.lint_catalog(done.catalog).relative_to(catalog_dir)
+    # The same judgement as `llm4rec-kg lint`, which reads the files before corrections.
+    report = lint.lint_catalog(done.loaded).relative_to(catalog_dir)
     entities = {
         key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
     }
