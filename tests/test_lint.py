@@ -329,3 +329,11 @@ def test_published_report_agrees_with_the_lint_command(real_build: pipeline.Buil
         return sorted((f["rule"], f["entity"], f["where"], f["status"]) for f in data["findings"])
 
     assert judged(published) == judged(json.loads(out))
+
+
+def test_mojibake_in_a_blockquoted_table_is_reported_once(
+    tmp_path: Path, aliases_catalog: Path
+) -> None:
+    quoted = "\n".join(f"> {line}" for line in (HEAD + row(title="CafÃ© recs")).splitlines())
+    found = [f for f in _findings(tmp_path, quoted + "\n", aliases_catalog) if f.rule == "mojibake"]
+    assert [(f.line, f.where) for f in found] == [(5, "no-tuning[1]")]

@@ -441,7 +441,7 @@ def mojibake(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
 def unresolved_model(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
     for row in rows:
         cell = row.cell("llm")
-        if not cell or cell.strip().lower() in PLACEHOLDERS:
+        if cell is None:
             continue
         if normalize.name_key(cell) in aliases.readings:
             continue
@@ -505,13 +505,14 @@ def run_rules(rows: list[LintRow], aliases: Aliases) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.where, f.message))
 
 
-def file_findings(path: Path) -> list[Finding]:
-    """Encoding damage anywhere in a file, tables or not (a news line, a heading)."""
+def file_findings(path: Path, row_lines: set[int]) -> list[Finding]:
+    """Encoding damage on lines outside table rows (a news line, a heading); the rows
+    themselves are judged cell by cell by the mojibake rule."""
     import ftfy.badness
 
     findings = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if ftfy.badness.is_bad(line) and not line.lstrip().startswith("|"):
+        if number not in row_lines and ftfy.badness.is_bad(line):
             bad = next((w for w in line.split() if ftfy.badness.is_bad(w)), line.strip())
             findings.append(
                 Finding(
@@ -634,7 +635,9 @@ def lint_markdown(paths: list[Path], catalog: Catalog | None) -> Report:
     aliases = Aliases.from_catalog(catalog)
     findings = []
     for path in paths:
-        findings += run_rules(rows_from_markdown(path), aliases) + file_findings(path)
+        rows = rows_from_markdown(path)
+        row_lines = {row.line for row in rows if row.line is not None}
+        findings += run_rules(rows, aliases) + file_findings(path, row_lines)
     return Report(sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.message)))
 
 
