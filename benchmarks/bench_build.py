@@ -13,9 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from llm4rec_kg import builder, corrections, exports, lint, pipeline, shacl
-from llm4rec_kg.catalog import load_catalog
-from llm4rec_kg.vocab import DEFAULT_BASE, Minter
+from llm4rec_kg import pipeline
+from llm4rec_kg.catalog import corrections, load_catalog
+from llm4rec_kg.graph import builder, shacl
+from llm4rec_kg.graph.vocab import DEFAULT_BASE, Minter
+from llm4rec_kg.publish import exports
+from llm4rec_kg.quality import lint
 
 CATALOG = Path(__file__).resolve().parent.parent / "catalog"
 

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from llm4rec_kg import builder, pipeline, visual
-from llm4rec_kg.vocab import DEFAULT_BASE, Minter
+from llm4rec_kg import pipeline
+from llm4rec_kg.graph import builder
+from llm4rec_kg.graph.vocab import DEFAULT_BASE, Minter
+from llm4rec_kg.publish import visual
 from synthetic import synthetic_catalog
 
 ROOT = Path(__file__).resolve().parent.parent

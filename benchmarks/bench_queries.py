@@ -19,7 +19,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from llm4rec_kg import engines, pipeline, queries
+from llm4rec_kg import pipeline
+from llm4rec_kg.sparql import engines, queries
 
 ROOT = Path(__file__).resolve().parent.parent
 

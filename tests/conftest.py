@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from llm4rec_kg import pipeline
-from llm4rec_kg.importer import ImportReport, SourceInfo, import_markdown
+from llm4rec_kg.catalog.importer import ImportReport, SourceInfo, import_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -15,8 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import require
-from llm4rec_kg import pipeline, queries
-from llm4rec_kg.visual import CLASSES
+from llm4rec_kg import pipeline
+from llm4rec_kg.publish.visual import CLASSES
+from llm4rec_kg.sparql import queries
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [

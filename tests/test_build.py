@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 from llm4rec_kg import pipeline
 from llm4rec_kg.errors import InvalidDataError
-from llm4rec_kg.vocab import DCTERMS, L4R, RDF, SDO
+from llm4rec_kg.graph.vocab import DCTERMS, L4R, RDF, SDO
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -168,7 +168,7 @@ def test_shacl_catches_a_broken_entry(real_catalog: Path) -> None:
 
 
 def test_shacl_checks_the_graph_itself(real_build: pipeline.BuildResult) -> None:
-    from llm4rec_kg import shacl
+    from llm4rec_kg.graph import shacl
 
     graph = Graph()
     for triple in real_build.validated.graph:
@@ -192,7 +192,7 @@ def test_failed_build_leaves_previous_exports(real_catalog: Path, tmp_path: Path
 
 
 def test_failing_writer_leaves_previous_exports(tmp_path: Path) -> None:
-    from llm4rec_kg import exports
+    from llm4rec_kg.publish import exports
 
     exports.write_exports(tmp_path, {"a.txt": lambda: "old"})
 

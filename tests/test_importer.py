@@ -10,8 +10,8 @@ import yaml
 
 from conftest import SHARED_SOURCE
 from llm4rec_kg.catalog import load_catalog
+from llm4rec_kg.catalog.importer import ImportReport, SourceInfo, import_markdown
 from llm4rec_kg.errors import InvalidDataError
-from llm4rec_kg.importer import ImportReport, SourceInfo, import_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown"
 Importer = Callable[[Path, Path], ImportReport]

@@ -12,11 +12,12 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
 from conftest import SHARED_SOURCE
-from llm4rec_kg import lint, pipeline
+from llm4rec_kg import pipeline
 from llm4rec_kg.catalog import load_catalog
 from llm4rec_kg.cli import main
 from llm4rec_kg.errors import InvalidDataError
-from llm4rec_kg.vocab import L4R, SH
+from llm4rec_kg.graph.vocab import L4R, SH
+from llm4rec_kg.quality import lint
 
 HEAD = "## No Tuning\n\n| Name | Paper | Venue | Year | Code | LLM |\n|--|--|--|--|--|--|\n"
 
@@ -129,7 +130,7 @@ def test_every_rule_has_a_case() -> None:
 
 
 def test_the_catalog_schema_knows_every_rule() -> None:
-    from llm4rec_kg.schema import LINT_RULES
+    from llm4rec_kg.catalog.schema import LINT_RULES
 
     # corrections.yaml and accepted.yaml may name exactly the rules lint has
     assert set(LINT_RULES) == set(lint.RULES) | {"stale-correction"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from llm4rec_kg.markdown import parse_tables, read_tables
+from llm4rec_kg.readers.markdown import parse_tables, read_tables
 
 QUIRKS = Path(__file__).parent / "fixtures" / "markdown"
 

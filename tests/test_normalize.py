@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from llm4rec_kg import normalize
+from llm4rec_kg.readers import normalize
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 from rdflib import OWL, Graph, URIRef
 
 from llm4rec_kg import pipeline
-from llm4rec_kg.vocab import L4R, RDFS
+from llm4rec_kg.graph.vocab import L4R, RDFS
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = Graph().parse(ROOT / "ontology" / "llm4rec.ttl")

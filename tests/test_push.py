@@ -11,11 +11,12 @@ from typing import ClassVar
 import pytest
 from click.testing import CliRunner
 
-from llm4rec_kg import engines, push, queries
 from llm4rec_kg.cli import main
 from llm4rec_kg.errors import SourceError
 from llm4rec_kg.pipeline import BuildResult
-from llm4rec_kg.results import Result
+from llm4rec_kg.publish import push
+from llm4rec_kg.sparql import engines, queries
+from llm4rec_kg.sparql.results import Result
 from servers import free_port, oxigraph_server
 
 GRAPH = "https://w3id.org/llm4rec/"

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from llm4rec_kg import engines, queries
 from llm4rec_kg.cli import main
 from llm4rec_kg.errors import UsageError
 from llm4rec_kg.pipeline import BuildResult
-from llm4rec_kg.results import Result, Term
+from llm4rec_kg.sparql import engines, queries
+from llm4rec_kg.sparql.results import Result, Term
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMED = queries.load_all()

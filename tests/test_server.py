@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from llm4rec_kg import queries
+from llm4rec_kg.sparql import queries
 from servers import llm4rec_server
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -125,8 +125,8 @@ def import_markdown(
     url: str | None,
 ) -> None:
     """Import an awesome-list markdown FILE into the catalog, keeping curated fields."""
-    from llm4rec_kg.importer import SourceInfo, import_markdown
-    from llm4rec_kg.markdown import slugify
+    from llm4rec_kg.catalog.importer import SourceInfo, import_markdown
+    from llm4rec_kg.readers.markdown import slugify
 
     found = re.search(r"\d{4}-\d{2}-\d{2}", file.stem)
     source = SourceInfo(
@@ -238,7 +238,8 @@ def query(
 
     By default the query runs on an embedded store built from the catalog.
     """
-    from llm4rec_kg import pipeline, queries
+    from llm4rec_kg import pipeline
+    from llm4rec_kg.sparql import queries
 
     if list_:
         named = queries.load_all()
@@ -256,8 +257,8 @@ def query(
 
 
 def _format(result: Any, fmt: str, base: str) -> str:
-    from llm4rec_kg import results
-    from llm4rec_kg.vocab import display_prefixes
+    from llm4rec_kg.graph.vocab import display_prefixes
+    from llm4rec_kg.sparql import results
 
     prefixes = display_prefixes(base)
     if result.kind == "graph":
@@ -322,7 +323,7 @@ def serve(
     import signal
 
     from llm4rec_kg import pipeline
-    from llm4rec_kg.server import ServeConfig
+    from llm4rec_kg.publish.server import ServeConfig
 
     config = ServeConfig(
         host, 0 if get_path else port, timeout, max_rows, workers, base, site, access_log
@@ -400,7 +401,7 @@ def push(
     Credentials come from LLM4REC_USER and LLM4REC_PASSWORD, or LLM4REC_TOKEN.
     """
     from llm4rec_kg import pipeline
-    from llm4rec_kg.push import Target
+    from llm4rec_kg.publish.push import Target
 
     target = Target.from_store(endpoint, graph_iri or base, query_endpoint, update_endpoint)
     result = pipeline.push(catalog_dir, target, base, data, chunk_size)
@@ -445,8 +446,8 @@ def lint(
     finding may be corrected (corrections.yaml), accepted (accepted.yaml) or normalized by
     the import. Exit codes: 0 no open error, 1 open errors, 2 usage or I/O error.
     """
-    from llm4rec_kg import lint as lint_module
     from llm4rec_kg.catalog import load_catalog
+    from llm4rec_kg.quality import lint as lint_module
 
     if paths:
         catalog = load_catalog(catalog_dir) if catalog_dir.is_dir() else None

@@ -15,16 +15,19 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import Graph
 
-from llm4rec_kg import builder, corrections, exports, lint, quality, shacl, visual
-from llm4rec_kg.catalog import Catalog, load_catalog
+from llm4rec_kg.catalog import Catalog, corrections, load_catalog
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
-from llm4rec_kg.results import Result, Term
+from llm4rec_kg.graph import builder, shacl
+from llm4rec_kg.publish import exports, visual
+from llm4rec_kg.quality import lint
+from llm4rec_kg.quality import report as quality
+from llm4rec_kg.sparql.results import Result, Term
 
 if TYPE_CHECKING:
-    from llm4rec_kg.push import PushResult
-    from llm4rec_kg.push import Target as PushTarget
-    from llm4rec_kg.server import Endpoint, ServeConfig
-from llm4rec_kg.vocab import DEFAULT_BASE, Minter
+    from llm4rec_kg.publish.push import PushResult
+    from llm4rec_kg.publish.push import Target as PushTarget
+    from llm4rec_kg.publish.server import Endpoint, ServeConfig
+from llm4rec_kg.graph.vocab import DEFAULT_BASE, Minter
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ class QueryRequest:
 
 def query(request: QueryRequest) -> Result:
     """Run a named query, a query string or a query file, embedded or against an endpoint."""
-    from llm4rec_kg import engines
+    from llm4rec_kg.sparql import engines
 
     text, bindings = _query_text(request)
     engine: engines.Engine
@@ -123,7 +126,7 @@ def query(request: QueryRequest) -> Result:
 
 def _query_text(request: QueryRequest) -> tuple[str, dict[str, Term]]:
     """The query's text and its parameters as RDF terms."""
-    from llm4rec_kg import queries
+    from llm4rec_kg.sparql import queries
 
     given = [x for x in (request.name, request.sparql, request.file) if x is not None]
     if len(given) != 1:
@@ -146,7 +149,7 @@ def ntriples(catalog_dir: Path, base: str = DEFAULT_BASE, data: Path | None = No
     """Sorted N-Triples of the catalog's validated graph, or of an export file."""
     if data is None:
         return exports.ntriples(validate(catalog_dir, base).graph)
-    from llm4rec_kg import engines
+    from llm4rec_kg.sparql import engines
 
     dump = engines.store_from_file(str(data)).dump(
         format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
@@ -156,7 +159,7 @@ def ntriples(catalog_dir: Path, base: str = DEFAULT_BASE, data: Path | None = No
 
 def endpoint(catalog_dir: Path, config: ServeConfig, data: Path | None = None) -> Endpoint:
     """A SPARQL endpoint over the catalog's graph (or an export), bound but not yet serving."""
-    from llm4rec_kg.server import Endpoint
+    from llm4rec_kg.publish.server import Endpoint
 
     return Endpoint(ntriples(catalog_dir, config.base, data).encode("utf-8"), config)
 
@@ -169,7 +172,7 @@ def push(
     chunk_size: int | None = None,
 ) -> PushResult:
     """Replace the target's named graph with the catalog's graph (or an export)."""
-    from llm4rec_kg import push as push_module
+    from llm4rec_kg.publish import push as push_module
 
     lines = ntriples(catalog_dir, base, data).splitlines(keepends=True)
     return push_module.push(lines, target, chunk_size or push_module.DEFAULT_CHUNK)

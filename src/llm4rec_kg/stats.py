@@ -7,8 +7,8 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
+from llm4rec_kg.graph.vocab import PREFIXES
 from llm4rec_kg.resources import internal_query
-from llm4rec_kg.vocab import PREFIXES
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from llm4rec_kg import normalize, yamlio
-from llm4rec_kg.catalog import file_name, load_catalog
+from llm4rec_kg.catalog import file_name, load_catalog, yamlio
 from llm4rec_kg.errors import InvalidDataError, Problem
-from llm4rec_kg.markdown import Row, Table, read_tables, slugify
+from llm4rec_kg.readers import normalize
+from llm4rec_kg.readers.markdown import Row, Table, read_tables, slugify
 
 PAPER_COLUMNS = frozenset({"name", "paper", "venue", "year", "code", "llm"})
 SURVEY_COLUMNS = frozenset({"paper", "venue", "year"})

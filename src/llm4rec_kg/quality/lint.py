@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from llm4rec_kg import normalize
 from llm4rec_kg.catalog import Catalog
-from llm4rec_kg.markdown import PLACEHOLDERS, read_tables
+from llm4rec_kg.readers import normalize
+from llm4rec_kg.readers.markdown import PLACEHOLDERS, read_tables
 
 SEVERITIES = ("error", "warning", "info")
 PUBLISHERS = frozenset(
@@ -124,7 +124,7 @@ class Aliases:
 
 
 def rows_from_markdown(path: Path) -> list[LintRow]:
-    from llm4rec_kg.importer import listed_cells, table_kind
+    from llm4rec_kg.catalog.importer import listed_cells, table_kind
 
     rows = []
     for table in read_tables(path):
@@ -644,7 +644,7 @@ def lint_markdown(paths: list[Path], catalog: Catalog | None) -> Report:
 def lint_catalog(catalog: Catalog) -> Report:
     """Findings on the catalog's source rows, each resolved by a correction, an acceptance
     or the import's own normalisation, or left open."""
-    from llm4rec_kg import corrections as corrections_module
+    from llm4rec_kg.catalog import corrections as corrections_module
 
     findings = run_rules(rows_from_catalog(catalog), Aliases.from_catalog(catalog))
     for problem in corrections_module.check(catalog):

@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 
-from llm4rec_kg.exports import turtle
-from llm4rec_kg.lint import Report
-from llm4rec_kg.vocab import L4R, RDF, RDFS, SH, XSD, Minter
+from llm4rec_kg.graph.vocab import L4R, RDF, RDFS, SH, XSD, Minter
+from llm4rec_kg.publish.exports import turtle
+from llm4rec_kg.quality.lint import Report
 
 SEVERITY = {"error": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 KINDS = {"papers": "paper", "datasets": "dataset", "models": "model"}

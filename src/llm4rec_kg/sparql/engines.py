@@ -12,8 +12,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from llm4rec_kg.errors import SourceError, UsageError
-from llm4rec_kg.queries import with_values
-from llm4rec_kg.results import Result, Term, from_oxigraph, from_sparql_json, graph_result
+from llm4rec_kg.sparql.queries import with_values
+from llm4rec_kg.sparql.results import Result, Term, from_oxigraph, from_sparql_json, graph_result
 
 USER_ENV, PASSWORD_ENV, TOKEN_ENV = "LLM4REC_USER", "LLM4REC_PASSWORD", "LLM4REC_TOKEN"
 

@@ -14,10 +14,8 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from llm4rec_kg import normalize
 from llm4rec_kg.catalog import Catalog
-from llm4rec_kg.markdown import slugify
-from llm4rec_kg.vocab import (
+from llm4rec_kg.graph.vocab import (
     DCAT,
     DCTERMS,
     FABIO,
@@ -31,6 +29,8 @@ from llm4rec_kg.vocab import (
     XSD,
     Minter,
 )
+from llm4rec_kg.readers import normalize
+from llm4rec_kg.readers.markdown import slugify
 
 Triple = tuple[Node, Node, Node]
 

@@ -27,9 +27,9 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from llm4rec_kg.lint import Report
-from llm4rec_kg.results import shorten
-from llm4rec_kg.vocab import DCTERMS, L4R, RDF, RDFS, SDO, SKOS, display_prefixes
+from llm4rec_kg.graph.vocab import DCTERMS, L4R, RDF, RDFS, SDO, SKOS, display_prefixes
+from llm4rec_kg.quality.lint import Report
+from llm4rec_kg.sparql.results import shorten
 
 # Classes drawn as nodes, in the order a node's class is chosen, with legend colours.
 CLASSES: tuple[tuple[URIRef, str, str], ...] = (
@@ -356,7 +356,7 @@ def render(
 
 def page_queries(base: str) -> list[dict[str, str]]:
     """Named queries for the page's drop-down, with default parameters bound as VALUES."""
-    from llm4rec_kg import queries as named_queries
+    from llm4rec_kg.sparql import queries as named_queries
 
     out = []
     for name, named in named_queries.load_all().items():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from llm4rec_kg import schema, yamlio
+from llm4rec_kg.catalog import schema, yamlio
 from llm4rec_kg.errors import InvalidDataError, Problem, UsageError
 
 

@@ -24,11 +24,11 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from llm4rec_kg import results
 from llm4rec_kg.errors import KGError, UsageError
-from llm4rec_kg.pool import QueryPool, QueryTimeout
-from llm4rec_kg.results import Result, from_oxigraph_term, graph_result
-from llm4rec_kg.vocab import DEFAULT_BASE, RDF, RDFS, display_prefixes
+from llm4rec_kg.graph.vocab import DEFAULT_BASE, RDF, RDFS, display_prefixes
+from llm4rec_kg.sparql import results
+from llm4rec_kg.sparql.pool import QueryPool, QueryTimeout
+from llm4rec_kg.sparql.results import Result, from_oxigraph_term, graph_result
 
 SELECT_TYPES = {
     "application/sparql-results+json": results.to_json,

@@ -31,7 +31,7 @@ class QueryFailed(UsageError):
 def _serve(conn: Connection, data: str, cap: int) -> None:
     import pyoxigraph as ox
 
-    from llm4rec_kg.results import from_oxigraph
+    from llm4rec_kg.sparql.results import from_oxigraph
 
     store = ox.Store()
     store.load(path=data, format=ox.RdfFormat.N_TRIPLES)

@@ -14,8 +14,8 @@ from rdflib.term import Node
 
 from llm4rec_kg.catalog import Catalog, Location
 from llm4rec_kg.errors import Problem
+from llm4rec_kg.graph.vocab import PREFIXES, SH
 from llm4rec_kg.resources import ontology_file
-from llm4rec_kg.vocab import PREFIXES, SH
 
 _LOCAL_NAMES = {v: k for k, v in PREFIXES.items()}
 

@@ -17,11 +17,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from llm4rec_kg.engines import RemoteEngine, auth_header
 from llm4rec_kg.errors import SourceError
-from llm4rec_kg.queries import with_values
 from llm4rec_kg.resources import internal_query
-from llm4rec_kg.results import Term
+from llm4rec_kg.sparql.engines import RemoteEngine, auth_header
+from llm4rec_kg.sparql.queries import with_values
+from llm4rec_kg.sparql.results import Term
 
 DEFAULT_CHUNK = 100_000  # Oxigraph loads ten 100k chunks faster than one 1M upload
 

@@ -22,8 +22,18 @@ from rdflib import Graph, Literal, URIRef
 
 from llm4rec_kg import __version__
 from llm4rec_kg.errors import SourceError
+from llm4rec_kg.graph.vocab import (
+    DCAT,
+    DCTERMS,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SDO,
+    VOID,
+    XSD,
+    namespace_manager,
+)
 from llm4rec_kg.resources import ontology_file
-from llm4rec_kg.vocab import DCAT, DCTERMS, PREFIXES, RDF, RDFS, SDO, VOID, XSD, namespace_manager
 
 EXPORT_NAMES = (
     "llm4rec.ttl",

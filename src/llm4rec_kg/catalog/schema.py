@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from llm4rec_kg.catalog.yamlio import line_of
 from llm4rec_kg.errors import Problem
-from llm4rec_kg.yamlio import line_of
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from llm4rec_kg.errors import UsageError
 from llm4rec_kg.resources import queries_dir
-from llm4rec_kg.results import XSD, Term
+from llm4rec_kg.sparql.results import XSD, Term
 
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 _PARAM = re.compile(r"^(\w+)\s*\((string|iri|integer)\)\s*=\s*(.*?)\s+--\s+(.*)$")

@@ -1,0 +1,1 @@
+"""Stage 3: catalog records to RDF, the vocabulary, and SHACL validation."""

@@ -1,0 +1,1 @@
+"""Stage 1: read source lists (markdown tables and bullet lists) into located rows."""

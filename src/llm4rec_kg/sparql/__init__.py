@@ -1,0 +1,1 @@
+"""Named queries, the engines that run them, and result formats."""
