@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from llm4rec_kg.catalog import Catalog, corrections, load_catalog
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
-from llm4rec_kg.graph import builder, shacl
+from llm4rec_kg.graph import builder, iris, shacl
 from llm4rec_kg.publish import exports, visual
 from llm4rec_kg.quality import lint
 from llm4rec_kg.quality import report as quality
@@ -61,6 +61,8 @@ def validate(catalog_dir: Path, base: str = DEFAULT_BASE) -> Validated:
     problems = shacl.validate_graph(graph, builder.subjects(catalog, mint), catalog)
     if problems:
         raise InvalidDataError("shacl", problems)
+    if problems := iris.check(catalog_dir, graph, mint.base):
+        raise InvalidDataError("iris", problems)
     return Validated(catalog, graph, mint.base, loaded)
 
 
@@ -89,6 +91,8 @@ def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildRe
             ),
         },
     )
+    if base == DEFAULT_BASE:
+        iris.record(catalog_dir, graph, base)
     return BuildResult(done, files, time.perf_counter() - started)
 
 

@@ -9,12 +9,14 @@ graph, so SPARQL can ask which facts were disputed and why.
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 from dataclasses import replace
 from typing import Any
 
 from llm4rec_kg.catalog import Catalog
 from llm4rec_kg.errors import Problem
+from llm4rec_kg.readers import cells
 
 # The provenance column each correctable field was read from.
 LISTED_COLUMN = {
@@ -53,13 +55,32 @@ def _value_problem(field: str, value: Any, catalog: Catalog) -> str | None:
     return None
 
 
-def listed_values(entry: dict[str, Any], field: str) -> list[str]:
+def _listed(listed: dict[str, Any], field: str) -> str | None:
+    """The cell a field was read from, as listed; venue and year may sit in "Publication"."""
     column = LISTED_COLUMN[field]
+    if listed.get(column) is not None:
+        return str(listed[column])
+    if field in ("venue", "year") and listed.get("publication"):
+        found = cells.publication(listed["publication"])
+        value = found.venue if field == "venue" else found.year
+        return None if value is None else str(value)
+    return None
+
+
+def listed_values(entry: dict[str, Any], field: str, current_only: bool = False) -> list[str]:
     return [
-        str(p["listed"][column])
+        value
         for p in entry.get("provenance") or []
-        if (p.get("listed") or {}).get(column) is not None
+        if not current_only or p.get("current")
+        if (value := _listed(p.get("listed") or {}, field)) is not None
     ]
+
+
+def _row_listed(catalog: Catalog, row_id: str) -> dict[str, Any] | None:
+    for row in catalog.rows:
+        if f"{row.snapshot.id}/{row.key}" == row_id:
+            return dict(row.listed)
+    return None
 
 
 def check(catalog: Catalog) -> list[Problem]:
@@ -71,9 +92,21 @@ def check(catalog: Catalog) -> list[Problem]:
         field = correction["field"]
         if message := _value_problem(field, correction.get("corrected"), catalog):
             problems.append(Problem(file, line, key, "corrected", message))
-        entry = catalog.get("papers")[correction["entity"]]
+        entry = catalog.get("papers").get(correction["entity"])
+        if entry is None:
+            close = difflib.get_close_matches(correction["entity"], sorted(catalog.get("papers")), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(file, line, key, "entity", f"no papers with id {correction['entity']!r}{hint}"))
+            continue
         listed = correction.get("listed")
-        seen = listed_values(entry, field)
+        if correction.get("row"):
+            row = _row_listed(catalog, correction["row"])
+            if row is None:
+                problems.append(Problem(file, line, key, "row", f"no source row {correction['row']!r}"))
+                continue
+            seen = [v for v in [_listed(row, field)] if v is not None]
+        else:
+            seen = listed_values(entry, field)
         if listed is not None and str(listed) not in seen:
             problems.append(
                 Problem(
@@ -88,17 +121,50 @@ def check(catalog: Catalog) -> list[Problem]:
     return problems
 
 
+def obsolete(catalog: Catalog) -> list[tuple[str, str]]:
+    """Corrections whose listed value only earlier snapshots still give: the lists have
+    since fixed it. (correction key, what the current rows list)."""
+    out = []
+    for key, correction in catalog.entries("corrections"):
+        listed = correction.get("listed")
+        entry = catalog.get("papers").get(correction["entity"])
+        if listed is None or entry is None or correction.get("row"):
+            continue
+        current = listed_values(entry, correction["field"], current_only=True)
+        if current and str(listed) not in current:
+            out.append((key, ", ".join(sorted(set(current)))))
+    return out
+
+
 def apply(catalog: Catalog) -> Catalog:
-    """The catalog with every correction applied to its entity (the input is not changed)."""
+    """The catalog with every entity correction applied to its entity (the input is not
+    changed); corrections of one row's claim were applied when the rows were resolved."""
     corrections = catalog.get("corrections")
     if not corrections:
         return catalog
     papers = copy.deepcopy(catalog.get("papers"))
     for _key, correction in sorted(corrections.items()):
+        if correction.get("row"):
+            continue
         entry = papers[correction["entity"]]
         field, value = correction["field"], correction.get("corrected")
-        if value is None:
+        if field == "code":
+            _correct_code(entry, correction.get("listed"), value)
+        elif value is None:
             entry.pop(field, None)
         else:
             entry[field] = value
     return replace(catalog, collections={**catalog.collections, "papers": papers})
+
+
+def _correct_code(entry: dict[str, Any], listed: Any, value: Any) -> None:
+    """A paper may have several code links: the correction replaces (or, with null,
+    removes) the one it names, and the first remaining one is the paper's code."""
+    from llm4rec_kg.readers import normalize
+
+    wrong = normalize.strip_tracking(str(listed)) if listed is not None else entry.get("code")
+    links = [u for u in entry.get("code_all") or [] if u != wrong]
+    if value is not None:
+        links.insert(0, value)
+    entry["code_all"] = links
+    entry["code"] = links[0] if links else None

@@ -40,48 +40,43 @@ def _record(fields: Mapping[str, Field], **kw: Any) -> Field:
     return Field("record", fields=fields, **kw)
 
 
-# The source columns a provenance record may quote, as the importer names them.
-LISTED_COLUMNS = (
-    "name",
-    "title",
-    "link",
-    "venue",
-    "year",
-    "code",
-    "code_label",
-    "llm",
-    "scene",
-    "tasks",
-    "information",
-    "url",
-    "project",
-)
+from llm4rec_kg.readers.shapes import KINDS, LISTED_COLUMNS
 
-PROVENANCE = _list(
+# A paper the lists do not give: who added it, when, and the evidence for it.
+CURATOR_PROVENANCE = _list(
     _record(
         {
-            "source": _str(required=True, ref="sources"),
-            "section": _str(required=True),
-            "row": Field("int", required=True),
-            "line": Field("int"),
-            "listed": _record({column: _str() for column in LISTED_COLUMNS}),
+            "curator": _str(required=True),
+            "date": Field("date", required=True),
+            "evidence": Field("url", required=True),
+            "note": _str(),
         }
-    ),
-    required=True,
+    )
 )
 
 PAPER_TYPES = ("paper", "survey", "tutorial")
-VENUE_KINDS = ("conference", "journal", "workshop", "preprint-server", "publisher")
+VENUE_KINDS = ("conference", "journal", "workshop", "preprint-server", "preprint", "publisher")
 CONFLICT_KINDS = ("duplicate-rows", "shared-link", "shared-short-name", "value-disagreement")
 
 ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
     "sources": {
         "title": _str(required=True),
-        "repository": Field("url"),
-        "commit": _str(),
-        "date": Field("date"),
-        "url": Field("url"),
-        "file": _str(),
+        "repository": Field("url", required=True),
+        "licence": _str(required=True),
+        "reader": _str(required=True, choices=("markdown",)),
+        "snapshots": Field(
+            "map",
+            required=True,
+            items=_record(
+                {
+                    "title": _str(),
+                    "commit": _str(required=True),
+                    "date": Field("date", required=True),
+                    "file": _str(required=True),
+                    "url": Field("url"),
+                }
+            ),
+        ),
     },
     "concepts": {
         "label": _str(required=True),
@@ -95,6 +90,8 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
                     "alt_labels": _list(_str()),
                     "definition": _str(),
                     "scope_note": _str(),
+                    "exact_match": _str(ref="concepts:paradigm"),
+                    "broad_match": _str(ref="concepts:paradigm"),
                 }
             ),
         ),
@@ -104,64 +101,43 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
         "label": _str(required=True),
         "aliases": _list(_str()),
         "kind": _str(choices=VENUE_KINDS),
+        "publisher": _str(),
     },
     "models": {
         "label": _str(required=True),
         "aliases": _list(_str()),
         "family": _str(ref="families"),
-        "maker": _record({"name": _str(required=True), "url": Field("url")}),
-        "url": Field("url"),
-        "year": Field("int"),
-        "open_source": Field("bool"),
-        "supports_chinese": Field("bool"),
-        "single_gpu": Field("bool"),
-        "provenance": Field("list", items=PROVENANCE.items),
     },
     "model-readings": {
         "models": _list(_str(ref="models"), required=True),
         "reason": _str(required=True),
     },
+    # Curated facts about papers; everything else comes from the source rows.
     "papers": {
-        "type": _str(required=True, choices=PAPER_TYPES),
+        "replaces": _list(_str()),
+        "type": _str(choices=PAPER_TYPES),
         "short_name": _str(),
-        "title": _str(required=True),
-        "year": Field("int", required=True),
+        "title": _str(),
+        "year": Field("int"),
         "venue": _str(ref="venues"),
-        "paradigm": _str(ref="concepts:paradigm"),
         "models": _list(_str(ref="models")),
-        "link": Field("url", required=True),
+        "link": Field("url"),
         "arxiv": _str(),
         "doi": _str(),
         "code": Field("url"),
-        "code_label": _str(),
-        "provenance": PROVENANCE,
+        "provenance": CURATOR_PROVENANCE,
     },
     "datasets": {
-        "label": _str(required=True),
-        "domains": _list(_str(ref="concepts:domain")),
-        "tasks": _list(_str(ref="concepts:task")),
-        "description": _str(),
+        "replaces": _list(_str()),
+        "label": _str(),
+        "aliases": _list(_str()),
         "landing_page": Field("url"),
         "paper": _str(ref="papers"),
-        "statistics": _list(
-            _record(
-                {
-                    "measure": _str(required=True),
-                    "label": _str(required=True),
-                    "value": Field("number", required=True),
-                    "approximate": Field("bool"),
-                }
-            )
-        ),
-        "provenance": PROVENANCE,
     },
+    # Curator decisions on conflicts the resolver finds between rows.
     "conflicts": {
-        "kind": _str(required=True, choices=CONFLICT_KINDS),
-        "entities": _list(_str(ref="papers"), required=True),
-        "field": _str(),
-        "description": _str(required=True),
-        "resolution": _str(required=True),
         "status": _str(required=True, choices=("open", "resolved")),
+        "resolution": _str(required=True),
     },
 }
 
@@ -181,10 +157,13 @@ LINT_RULES = (
     "unresolved-model",
     "placeholder-name",
     "dataset-without-landing-page",
+    "malformed-row",
     "stale-correction",
+    "obsolete-correction",
 )
 ENTRY_FIELDS["corrections"] = {
-    "entity": _str(required=True, ref="papers"),
+    "entity": _str(required=True),
+    "row": _str(),  # snapshot/section/index: correct that row's claim, not the entity's value
     "field": _str(required=True, choices=CORRECTABLE),
     "listed": Field("any"),
     "corrected": Field("any"),
@@ -198,9 +177,36 @@ ENTRY_FIELDS["accepted"] = {
     "reason": _str(required=True),
 }
 
+# IRIs that were published and whose entity is gone: key is the IRI's path under the base
+# (correction/once-arxiv), replaced_by the path of what replaces it.
+ENTRY_FIELDS["retired"] = {
+    "replaced_by": _str(required=True),
+    "reason": _str(required=True),
+}
+
 # Files in load order; a file may only refer to collections loaded before it or to itself.
 COLLECTIONS: tuple[str, ...] = tuple(ENTRY_FIELDS)
-REQUIRED_COLLECTIONS = frozenset({"sources", "concepts", "venues", "models", "papers"})
+REQUIRED_COLLECTIONS = frozenset({"sources", "concepts", "venues", "models"})
+
+# One file per snapshot under rows/: the rows a reader gave, each matched to an entity.
+ROW_FIELDS: Mapping[str, Field] = {
+    "line": Field("int", required=True),
+    "kind": _str(required=True, choices=KINDS),
+    "entity": _str(required=True),
+    "listed": _record({column: _str() for column in LISTED_COLUMNS}, required=True),
+    "issues": _list(_str()),
+}
+SECTION_FIELDS: Mapping[str, Field] = {
+    "line": Field("int", required=True),
+    "headings": _list(_str(), required=True),
+}
+ROWS_FILE = _record(
+    {
+        "snapshot": _str(required=True),
+        "sections": Field("map", required=True, items=_record(SECTION_FIELDS)),
+        "rows": Field("map", required=True, items=_record(ROW_FIELDS)),
+    }
+)
 
 
 def _type_ok(kind: str, value: Any) -> bool:

@@ -42,6 +42,7 @@ VENUE_CLASSES = {
     "preprint-server": L4R.PreprintServer,
     "publisher": L4R.Publisher,
 }
+SPDX = "https://spdx.org/licenses/"
 LISTED_PROPERTIES = {
     "name": L4R.listedName,
     "title": L4R.listedTitle,
@@ -56,6 +57,8 @@ LISTED_PROPERTIES = {
     "information": L4R.listedInformation,
     "url": L4R.listedLink,
     "project": L4R.listedName,
+    "publication": L4R.listedPublication,
+    "tuning": L4R.listedTuning,
 }
 # Link labels in the list's Code column that name a programming language.
 LANGUAGES = frozenset({"Python", "Java", "C++", "R", "Julia", "Scala", "Go", "Rust"})
@@ -103,8 +106,23 @@ class _Builder:
         yield from self.datasets()
         yield from self.conflicts()
         yield from self.corrections()
+        yield from self.retired()
 
     def sources(self) -> Iterator[Triple]:
+        for key, source in self.catalog.entries("lists"):
+            s = self.iri("sources", key)
+            yield from (
+                (s, RDF.type, L4R.SourceList),
+                (s, RDF.type, PROV.Entity),
+                (s, RDFS.label, _lit(source["title"])),
+                (s, DCTERMS.title, _lit(source["title"])),
+                (s, DCTERMS.source, URIRef(source["repository"])),
+            )
+            licence = str(source["licence"])
+            if " " in licence:
+                yield s, L4R.licenceNote, _lit(licence)
+            else:
+                yield s, DCTERMS.license, URIRef(SPDX + licence)
         for key, src in self.catalog.entries("sources"):
             s = self.iri("sources", key)
             yield from (
@@ -112,15 +130,17 @@ class _Builder:
                 (s, RDF.type, PROV.Entity),
                 (s, RDFS.label, _lit(src["title"])),
                 (s, DCTERMS.title, _lit(src["title"])),
+                (s, DCTERMS.isVersionOf, self.iri("sources", src["list"])),
+                (s, DCTERMS.source, URIRef(src["repository"])),
+                (s, L4R.commit, _lit(src["commit"])),
+                (s, DCTERMS.date, Literal(src["date"], datatype=XSD.date)),
             )
-            if src.get("repository"):
-                yield s, DCTERMS.source, URIRef(src["repository"])
-            if src.get("commit"):
-                yield s, L4R.commit, _lit(src["commit"])
-            if src.get("date"):
-                yield s, DCTERMS.date, Literal(src["date"], datatype=XSD.date)
             if src.get("url"):
                 yield s, SDO.url, URIRef(src["url"])
+            if src.get("previous"):
+                yield s, PROV.wasRevisionOf, self.iri("sources", src["previous"])
+            if src.get("current"):
+                yield self.iri("sources", src["list"]), L4R.currentSnapshot, s
 
     def concepts(self) -> Iterator[Triple]:
         for scheme_key, scheme in self.catalog.entries("concepts"):
@@ -147,6 +167,9 @@ class _Builder:
                     yield c, SKOS.definition, _lit(concept["definition"])
                 if concept.get("scope_note"):
                     yield c, SKOS.scopeNote, _lit(concept["scope_note"])
+                for field, prop in (("exact_match", SKOS.exactMatch), ("broad_match", SKOS.broadMatch)):
+                    if concept.get(field):
+                        yield c, prop, self.concept("paradigm", concept[field])
 
     def families(self) -> Iterator[Triple]:
         for key, family in self.catalog.entries("families"):
@@ -158,7 +181,7 @@ class _Builder:
         for key, venue in self.catalog.entries("venues"):
             s = self.iri("venues", key)
             yield from ((s, RDF.type, L4R.Venue), (s, RDFS.label, _lit(venue["label"])))
-            if venue.get("kind"):
+            if venue.get("kind") in VENUE_CLASSES:
                 yield s, RDF.type, VENUE_CLASSES[venue["kind"]]
             yield from ((s, SKOS.altLabel, _lit(a)) for a in venue.get("aliases") or [])
 
@@ -204,17 +227,30 @@ class _Builder:
                 (s, RDF.type, SDO.ScholarlyArticle),
                 (s, RDFS.label, _lit(label)),
                 (s, DCTERMS.title, _lit(paper["title"])),
-                (s, DCTERMS.issued, _lit(paper["year"])),
-                (s, SDO.url, URIRef(paper["link"])),
             )
+            if paper.get("year") is not None:
+                yield s, DCTERMS.issued, _lit(paper["year"])
+            if paper.get("link"):
+                yield s, SDO.url, URIRef(paper["link"])
             if paper.get("short_name"):
                 yield s, L4R.shortName, _lit(paper["short_name"])
             if paper.get("venue"):
                 yield s, DCTERMS.isPartOf, self.iri("venues", paper["venue"])
             if paper.get("paradigm"):
                 yield s, L4R.paradigm, self.concept("paradigm", paper["paradigm"])
-            for model in paper.get("models") or []:
-                yield s, L4R.usesModel, self.iri("models", model)
+            yield from self.model_uses(s, key, paper)
+            yield from ((s, DCTERMS.alternative, _lit(a)) for a in paper.get("alt_titles") or [])
+            yield from ((s, SKOS.altLabel, _lit(a)) for a in paper.get("alt_names") or [])
+            for tuning in paper.get("tuning") or []:
+                yield s, L4R.tuningStrategy, self.concept("tuning", tuning)
+            for topic in paper.get("topics") or []:
+                yield s, DCTERMS.subject, self.concept("topic", topic)
+            for list_id in paper.get("listed_in") or []:
+                yield s, L4R.listedIn, self.iri("sources", list_id)
+            for snapshot in paper.get("delisted_in") or []:
+                yield s, L4R.delistedIn, self.iri("sources", snapshot)
+            for old in paper.get("replaces") or []:
+                yield from self.redirect(self.iri("papers", old), s, old)
             if paper.get("arxiv"):
                 yield from (
                     (s, FABIO.hasArXivId, _lit(paper["arxiv"])),
@@ -222,9 +258,30 @@ class _Builder:
                 )
             if paper.get("doi"):
                 yield s, SDO.sameAs, URIRef(f"https://doi.org/{paper['doi']}")
-            if paper.get("code"):
-                yield from self.code(s, paper["code"], paper.get("code_label"))
+            labels = paper.get("code_labels") or {}
+            for url in paper.get("code_all") or []:
+                yield from self.code(s, url, labels.get(url))
             yield from self.provenance(s, paper["provenance"])
+
+    def model_uses(self, s: URIRef, key: str, paper: dict[str, Any]) -> Iterator[Triple]:
+        """Each model a paper uses: the plain link, and a use node with the size the list
+        gives for it, where it gives one."""
+        sizes = paper.get("model_sizes") or {}
+        for model in paper.get("models") or []:
+            m = self.iri("models", model)
+            yield s, L4R.usesModel, m
+            if model in sizes:
+                use = self.mint("paper", key, "uses", model)
+                yield from (
+                    (s, L4R.modelUse, use),
+                    (use, RDF.type, L4R.ModelUse),
+                    (use, L4R.model, m),
+                    (use, L4R.parameterCount, _lit(sizes[model])),
+                )
+
+    def redirect(self, old: URIRef, new: URIRef, key: str) -> Iterator[Triple]:
+        """An IRI an entity was published under before its key changed."""
+        yield from ((old, DCTERMS.isReplacedBy, new), (old, RDFS.label, _lit(key)))
 
     def code(self, paper: URIRef, url: str, label: str | None) -> Iterator[Triple]:
         repo = normalize.repository(url)
@@ -278,6 +335,8 @@ class _Builder:
                     (st, L4R.approximate, _lit(bool(stat.get("approximate")))),
                 )
             yield from self.provenance(s, dataset["provenance"])
+            for old in dataset.get("replaces") or []:
+                yield from self.redirect(self.iri("datasets", old), s, old)
 
     def conflicts(self) -> Iterator[Triple]:
         for key, conflict in self.catalog.entries("conflicts"):
@@ -292,6 +351,8 @@ class _Builder:
             )
             if conflict.get("field"):
                 yield s, L4R.field, _lit(conflict["field"])
+            if conflict.get("decided_by"):
+                yield s, L4R.decidedBy, _lit(conflict["decided_by"])
             for entity in conflict["entities"]:
                 yield s, L4R.involves, self.iri("papers", entity)
 
@@ -319,6 +380,16 @@ class _Builder:
             for rule in correction.get("resolves") or []:
                 yield s, L4R.resolvesRule, _lit(rule)
 
+    def retired(self) -> Iterator[Triple]:
+        """Published IRIs whose entity is gone, each pointing at what replaces it."""
+        for path, entry in self.catalog.entries("retired"):
+            old = URIRef(self.mint.base + path)
+            yield from (
+                (old, DCTERMS.isReplacedBy, URIRef(self.mint.base + entry["replaced_by"])),
+                (old, RDFS.label, _lit(path)),
+                (old, RDFS.comment, _lit(entry["reason"])),
+            )
+
     def provenance(self, entity: URIRef, records: Iterable[dict[str, Any]]) -> Iterator[Triple]:
         for record in records:
             row = self.mint("source", record["source"], record["section"], str(record["row"]))
@@ -337,6 +408,8 @@ class _Builder:
             )
             if record.get("line") is not None:
                 yield row, L4R.line, _lit(record["line"])
+            for issue in record.get("issues") or []:
+                yield row, L4R.readerIssue, _lit(issue)
             for column, value in sorted((record.get("listed") or {}).items()):
                 if value is not None:
                     yield row, LISTED_PROPERTIES[column], _lit(value)

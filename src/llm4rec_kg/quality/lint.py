@@ -12,6 +12,7 @@ both. On the catalog each finding is then resolved, or not:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -22,7 +23,8 @@ from urllib.parse import urlsplit
 
 from llm4rec_kg.catalog import Catalog
 from llm4rec_kg.readers import normalize
-from llm4rec_kg.readers.markdown import PLACEHOLDERS, read_tables
+from llm4rec_kg.readers import cells, read_markdown
+from llm4rec_kg.readers.markdown import PLACEHOLDERS
 
 SEVERITIES = ("error", "warning", "info")
 PUBLISHERS = frozenset(
@@ -55,6 +57,8 @@ class LintRow:
     cells: Mapping[str, str | None]
     entity: str | None = None
     source_line: int | None = None
+    snapshot: str = ""
+    issues: tuple[str, ...] = ()
 
     def cell(self, name: str) -> str | None:
         """A cell's value, None for blank and placeholder cells (N/A)."""
@@ -123,27 +127,30 @@ class Aliases:
 # ------------------------------------------------------------------ rows
 
 
-def rows_from_markdown(path: Path) -> list[LintRow]:
-    from llm4rec_kg.catalog.importer import listed_cells, table_kind
+def _cells(listed: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The listed cells, with venue and year read out of a "Publication" cell ("WWW 2024")
+    so that every rule sees them whichever way the list wrote them."""
+    out = dict(listed)
+    if listed.get("publication") and not (listed.get("venue") or listed.get("year")):
+        found = cells.publication(listed["publication"])
+        out["venue"] = found.venue
+        out["year"] = str(found.year) if found.year else None
+    return out
 
-    rows = []
-    for table in read_tables(path):
-        kind = table_kind(table.columns)
-        if kind is None:
-            continue
-        for row in table.rows:
-            rows.append(
-                LintRow(
-                    str(path),
-                    row.line,
-                    row.section,
-                    row.index,
-                    kind,
-                    listed_cells(kind, row),
-                    source_line=row.line,
-                )
-            )
-    return rows
+
+def rows_from_markdown(path: Path) -> tuple[list[LintRow], list[Finding]]:
+    """The rows a reader gives for a list file, and its findings on malformed rows."""
+    reading = read_markdown(path)
+    rows = [
+        LintRow(str(path), row.line, row.section, row.index, row.kind, _cells(row.listed), source_line=row.line)
+        for row in reading.rows
+    ]
+    findings = [
+        Finding("malformed-row", "warning", str(path), f.line, "row", f.message,
+                "fix the row in the list, or report it upstream")
+        for f in reading.findings
+    ]
+    return rows, findings
 
 
 def rows_from_catalog(catalog: Catalog) -> list[LintRow]:
@@ -157,17 +164,19 @@ def rows_from_catalog(catalog: Catalog) -> list[LintRow]:
             for record in entry.get("provenance") or []:
                 rows.append(
                     LintRow(
-                        where.file if where else collection,
-                        where.line if where else None,
+                        record.get("file") or (where.file if where else collection),
+                        record.get("yaml_line") if record.get("file") else (where.line if where else None),
                         record["section"],
                         record["row"],
                         kind,
-                        record.get("listed") or {},
+                        _cells(record.get("listed") or {}),
                         key,
                         record.get("line"),
+                        record["source"],
+                        tuple(record.get("issues") or ()),
                     )
                 )
-    return sorted(rows, key=lambda r: (r.source_line or 0, r.section, r.index))
+    return sorted(rows, key=lambda r: (r.snapshot, r.source_line or 0, r.section, r.index))
 
 
 # ------------------------------------------------------------------ rules
@@ -187,6 +196,17 @@ def _publications(rows: list[LintRow]) -> list[LintRow]:
     return [r for r in rows if r.kind in PUBLICATIONS and r.cell("link")]
 
 
+def same_title(a: str, b: str) -> bool:
+    """Two listings of one title: equal, one inside the other ("GenRec: X" and "X"), or
+    as alike as the resolver's threshold for title variants."""
+    from llm4rec_kg.catalog.resolve import SAME_TITLE
+
+    ka, kb = normalize.title_key(a), normalize.title_key(b)
+    if ka == kb or (min(len(ka), len(kb)) > 20 and (ka in kb or kb in ka)):
+        return True
+    return difflib.SequenceMatcher(None, ka, kb).ratio() >= SAME_TITLE
+
+
 def duplicate_identifier(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
     groups: dict[str, list[LintRow]] = defaultdict(list)
     for row in _publications(rows):
@@ -194,9 +214,7 @@ def duplicate_identifier(rows: list[LintRow], aliases: Aliases) -> Iterator[Find
     for ident, group in sorted(groups.items()):
         first = group[0]
         for row in group[1:]:
-            same = normalize.title_key(row.cell("title") or "") == normalize.title_key(
-                first.cell("title") or ""
-            )
+            same = same_title(row.cell("title") or "", first.cell("title") or "")
             if same:
                 yield _finding(
                     "duplicate-identifier",
@@ -305,8 +323,11 @@ def venue_doi_mismatch(rows: list[LintRow], aliases: Aliases) -> Iterator[Findin
     for row in rows:
         doi = normalize.doi(row.cell("link") or "")
         venue = row.cell("venue")
+        if venue and venue.strip().lower() in PUBLISHERS:
+            continue  # a publisher is no venue: publisher-as-venue says so
         if doi and venue and (proceedings := _proceedings(doi)):
-            by_venue[normalize.name_key(venue)].append((row, proceedings))
+            # Proceedings change every year, so rows are compared within one year.
+            by_venue[f"{normalize.name_key(venue)} {row.cell('year')}"].append((row, proceedings))
     for items in by_venue.values():
         counts = Counter(p for _, p in items)
         usual, n = counts.most_common(1)[0]
@@ -445,7 +466,8 @@ def unresolved_model(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]
             continue
         if normalize.name_key(cell) in aliases.readings:
             continue
-        for name, _ in normalize.split_models(cell):
+        for mention in cells.split_models(cell):
+            name = mention.name
             if normalize.name_key(name) not in aliases.models:
                 yield _finding(
                     "unresolved-model",
@@ -460,7 +482,7 @@ def placeholder_name(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]
     for row in rows:
         if row.kind == "paper" or row.kind == "dataset":
             name = row.cells.get("name")
-            if name is None or name.strip().lower() in PLACEHOLDERS:
+            if name is not None and name.strip().lower() in PLACEHOLDERS:
                 yield _finding(
                     "placeholder-name",
                     "warning",
@@ -635,9 +657,9 @@ def lint_markdown(paths: list[Path], catalog: Catalog | None) -> Report:
     aliases = Aliases.from_catalog(catalog)
     findings = []
     for path in paths:
-        rows = rows_from_markdown(path)
+        rows, read = rows_from_markdown(path)
         row_lines = {row.line for row in rows if row.line is not None}
-        findings += run_rules(rows, aliases) + file_findings(path, row_lines)
+        findings += run_rules(rows, aliases) + read + file_findings(path, row_lines)
     return Report(sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.message)))
 
 
@@ -646,7 +668,19 @@ def lint_catalog(catalog: Catalog) -> Report:
     or the import's own normalisation, or left open."""
     from llm4rec_kg.catalog import corrections as corrections_module
 
-    findings = run_rules(rows_from_catalog(catalog), Aliases.from_catalog(catalog))
+    rows = rows_from_catalog(catalog)
+    aliases = Aliases.from_catalog(catalog)
+    # The rules judge each list as it was published: one snapshot at a time. Disagreements
+    # between lists and snapshots are conflicts, which the resolver records.
+    by_snapshot: dict[str, list[LintRow]] = defaultdict(list)
+    for row in rows:
+        by_snapshot[row.snapshot].append(row)
+    findings = [f for _, group in sorted(by_snapshot.items()) for f in run_rules(group, aliases)]
+    findings += [
+        _finding("malformed-row", "warning", row, issue, "fix the row in the list, or report it upstream")
+        for row in rows
+        for issue in row.issues
+    ]
     for problem in corrections_module.check(catalog):
         findings.append(
             Finding(

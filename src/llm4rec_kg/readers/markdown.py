@@ -1,12 +1,16 @@
-"""Stage 1: read GFM tables out of an awesome-list markdown file.
+"""Read the blocks of an awesome-list markdown file: tables and list items, each under the
+section headings that enclose it.
 
 markdown-it-py does the parsing, so tables under any heading level, with leading spaces,
 without outer pipes, inside blockquotes or with CRLF line ends all arrive as the same
-tokens. This module only turns those tokens into located rows of cells.
+tokens. Sections may also be HTML: a ``<summary>`` of a ``<details>`` block, or a line that
+is only ``<b>1.1.1 A sub-section</b>``. This module turns tokens into located blocks and
+says what it saw; deciding what a block *means* is left to ``shapes``.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,7 +21,11 @@ from markdown_it.token import Token
 
 from llm4rec_kg.errors import SourceError
 
-PLACEHOLDERS = frozenset({"", "n/a", "na", "-", "--", "none", "null"})
+PLACEHOLDERS = frozenset({"", "n/a", "na", "-", "--", "none", "null", "unknown"})
+_SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.IGNORECASE | re.DOTALL)
+_BOLD_LINE = re.compile(r"^\s*<b>(.*?)</b>\s*$", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_PIPE = re.compile(r"(?<!\\)\|")
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,9 @@ class Link:
 class Cell:
     text: str
     links: tuple[Link, ...] = ()
+    # Text left over around links, such as "](" of a link nested in another: a sign that
+    # the cell's links cannot be trusted.
+    broken: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -47,6 +58,8 @@ class Row:
     index: int
     line: int
     cells: dict[str, Cell]
+    width: int = 0  # cells in the source line, to tell ragged rows
+    raw: tuple[Cell, ...] = ()  # every cell of the source line, past the header's width too
 
     def get(self, column: str) -> Cell:
         return self.cells.get(column, Cell(""))
@@ -58,8 +71,36 @@ class Table:
     section: str
     line: int
     columns: tuple[str, ...]
+    headers: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One list item: a candidate one-paper-per-item row."""
+
+    heading: str
+    section: str
+    headings: tuple[str, ...]
+    line: int
+    cell: Cell
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A block with links that is neither a table row nor a list item."""
+
+    line: int
+    text: str
+
+
+@dataclass
+class Document:
+    tables: list[Table] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def slugify(text: str) -> str:
@@ -73,6 +114,7 @@ def _column_name(header: str) -> str:
 
 def _cell(inline: Token) -> Cell:
     parts: list[str] = []
+    outside: list[str] = []
     links: list[Link] = []
     href: str | None = None
     link_text: list[str] = []
@@ -85,47 +127,172 @@ def _cell(inline: Token) -> Cell:
             href = None
         elif child.type in ("text", "code_inline"):
             parts.append(child.content)
-            if href is not None:
-                link_text.append(child.content)
+            (link_text if href is not None else outside).append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    return Cell(" ".join("".join(parts).split()), tuple(links))
+    broken = "](" in "".join(outside)
+    return Cell(" ".join("".join(parts).split()), tuple(links), broken)
 
 
-def read_tables(path: Path) -> list[Table]:
-    """Every table in the file, with its heading, notes and non-blank rows."""
+class _Sections:
+    """The stack of headings that encloses the current block."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str, bool]] = []  # level, title, from HTML
+        self.seen: dict[str, int] = {}
+
+    def push(self, level: int, title: str, from_html: bool = False) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, title, from_html))
+
+    def markdown_level(self) -> int:
+        return max((lvl for lvl, _, from_html in self.stack if not from_html), default=0)
+
+    def close_html(self) -> None:
+        """``</details>``: leave every HTML section below the current markdown heading."""
+        while self.stack and self.stack[-1][2]:
+            self.stack.pop()
+
+    @property
+    def heading(self) -> str:
+        return self.stack[-1][1] if self.stack else ""
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return tuple(title for _, title, _ in self.stack)
+
+    def section(self, line: int) -> str:
+        """A slug for the innermost heading, unique in the file (tables that share a
+        heading get -2, -3, so their rows never share a key)."""
+        base = slugify(self.heading) or f"table-at-line-{line}"
+        self.seen[base] = self.seen.get(base, 0) + 1
+        return base if self.seen[base] == 1 else f"{base}-{self.seen[base]}"
+
+    def list_section(self) -> str:
+        return slugify(self.heading) or "top"
+
+
+def read_document(path: Path) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise SourceError(f"{path}: cannot read: {err}") from err
-    return parse_tables(text)
+    return parse_document(text)
+
+
+def read_tables(path: Path) -> list[Table]:
+    """Every table in the file, with its heading, notes and non-blank rows."""
+    return read_document(path).tables
 
 
 def parse_tables(text: str) -> list[Table]:
-    tokens = MarkdownIt("commonmark").enable("table").parse(text.replace("\r\n", "\n"))
-    return list(_tables(tokens))
+    return parse_document(text).tables
 
 
-def _tables(tokens: list[Token]) -> Iterator[Table]:
-    heading, notes = "", list[str]()
+def parse_document(text: str) -> Document:
+    text = text.replace("\r\n", "\n")
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(text)
+    doc = Document()
+    _walk(tokens, text.split("\n"), doc, md)
+    return doc
+
+
+def _walk(tokens: list[Token], lines: list[str], doc: Document, md: MarkdownIt) -> None:
+    sections = _Sections()
+    notes: list[str] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if token.type == "heading_open":
-            heading, notes = tokens[i + 1].content.strip(), []
-        elif token.type == "paragraph_open" and tokens[i + 1].content.lower().startswith("note:"):
-            notes.append(tokens[i + 1].content.split(":", 1)[1].strip())
+            sections.push(int(token.tag[1]), _cell(tokens[i + 1]).text.replace("*", ""))
+            notes = []
+        elif token.type == "html_block":
+            _html_sections(token.content, sections)
+        elif token.type == "paragraph_open":
+            inline = tokens[i + 1]
+            if match := _BOLD_LINE.match(inline.content):
+                sections.push(sections.markdown_level() + 2, _plain(match.group(1)), True)
+                notes = []
+            elif inline.content.lower().startswith("note:"):
+                notes.append(inline.content.split(":", 1)[1].strip())
+            elif not _in_list(tokens, i):
+                _note_skipped(doc, inline, token)
         elif token.type == "table_open":
-            table, i = _table(tokens, i, heading, notes)
-            yield table
+            table, i = _table(tokens, i, sections, notes, lines, md)
+            doc.tables.append(table)
             continue
+        elif token.type == "list_item_open":
+            item = _item(tokens, i, sections)
+            if item is not None:
+                doc.items.append(item)
         i += 1
 
 
-def _table(tokens: list[Token], start: int, heading: str, notes: list[str]) -> tuple[Table, int]:
+def _plain(text: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", text)).replace("*", "").split())
+
+
+def _html_sections(content: str, sections: _Sections) -> None:
+    """``<details><summary>Title</summary>`` opens a section one level below the current
+    markdown heading; ``</details>`` closes it."""
+    if "</details>" in content.lower():
+        sections.close_html()
+    for match in _SUMMARY.finditer(content):
+        sections.push(sections.markdown_level() + 1, _plain(match.group(1)), True)
+    if bold := _BOLD_LINE.match(content.strip()):
+        sections.push(sections.markdown_level() + 2, _plain(bold.group(1)), True)
+
+
+def _in_list(tokens: list[Token], index: int) -> bool:
+    return index > 0 and tokens[index - 1].type == "list_item_open"
+
+
+def _note_skipped(doc: Document, inline: Token, token: Token) -> None:
+    cell = _cell(inline)
+    external = [lk for lk in cell.links if not lk.href.startswith("#")]
+    if external:
+        line = (token.map or [0])[0] + 1
+        doc.skipped.append(Skipped(line, cell.text[:80]))
+
+
+def _item(tokens: list[Token], start: int, sections: _Sections) -> Item | None:
+    """The first paragraph of a list item, unless it is navigation (links to #anchors)."""
+    if start + 2 >= len(tokens) or tokens[start + 1].type != "paragraph_open":
+        return None
+    inline = tokens[start + 2]
+    cell = _cell(inline)
+    if not cell.links or all(lk.href.startswith("#") for lk in cell.links):
+        return None
     line = (tokens[start].map or [0])[0] + 1
-    section = slugify(heading) or f"table-at-line-{line}"
+    return Item(sections.heading, sections.list_section(), sections.headings, line, cell)
+
+
+def _raw_cells(line: str, md: MarkdownIt) -> tuple[Cell, ...]:
+    """The cells of a table row as its source line has them, however many there are."""
+    body = line.strip().lstrip(">").strip()
+    body = body.removeprefix("|")
+    body = body.removesuffix("|") if not body.endswith("\\|") else body
+    cells = []
+    for text in _PIPE.split(body):
+        inline = md.parseInline(text.strip())
+        cells.append(_cell(inline[0]) if inline else Cell(""))
+    return tuple(cells)
+
+
+def _table(
+    tokens: list[Token],
+    start: int,
+    sections: _Sections,
+    notes: list[str],
+    lines: list[str],
+    md: MarkdownIt,
+) -> tuple[Table, int]:
+    line = (tokens[start].map or [0])[0] + 1
+    section = sections.section(line)
     header: list[str] = []
+    headers: list[str] = []
     rows: list[Row] = []
     current: list[Cell] = []
     row_line = line
@@ -138,10 +305,28 @@ def _table(tokens: list[Token], start: int, heading: str, notes: list[str]) -> t
             current.append(_cell(tokens[i + 1]))
         elif token.type == "tr_close":
             if not header:
+                headers = [cell.text for cell in current]
                 header = [_column_name(cell.text) for cell in current]
-            elif any(cell.text.strip() or cell.links for cell in current):
-                cells = dict(zip(header, current, strict=False))
-                rows.append(Row(section, len(rows) + 1, row_line, cells))
+            else:
+                raw = _raw_cells(lines[row_line - 1], md) if row_line <= len(lines) else ()
+                if any(cell.text.strip() or cell.links for cell in raw or current):
+                    cells = dict(zip(header, current, strict=False))
+                    rows.append(Row(section, len(rows) + 1, row_line, cells, len(raw), raw))
         i += 1
-    table = Table(heading, section, line, tuple(header), list(notes), rows)
+    table = Table(
+        sections.heading,
+        section,
+        line,
+        tuple(header),
+        tuple(headers),
+        sections.headings,
+        list(notes),
+        rows,
+    )
     return table, i + 1
+
+
+def iter_rows(tables: list[Table]) -> Iterator[tuple[Table, Row]]:
+    for table in tables:
+        for row in table.rows:
+            yield table, row

@@ -1,0 +1,101 @@
+"""The rows files under ``catalog/rows/``: one per snapshot, written by ``sync``.
+
+A rows file is the snapshot's claims: every row a reader gave, with its cells as listed,
+the section headings above it, any reader findings, and the key of the entity it was
+matched to. ``sync`` owns these files and writes them in a fixed layout (sorted, two-space
+indents), which lets the loader use PyYAML's C parser and still name the line of each row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from llm4rec_kg.errors import InvalidDataError, Problem, SourceError
+from llm4rec_kg.readers.shapes import LISTED_COLUMNS, SourceRow
+
+ROWS_DIR = "rows"
+_ROW_KEY = re.compile(r"^  (\S.*):$")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+HEADER = """\
+# Rows of snapshot {snapshot} ({file}), as `llm4rec-kg sync` read them.
+# Written by sync: each row's cells as listed, and the entity it was matched to.
+# Curate in the catalog's other files (papers.yaml, corrections.yaml, ...), not here.
+"""
+
+
+def path_for(catalog_dir: Path, snapshot: str) -> Path:
+    return catalog_dir / ROWS_DIR / f"{snapshot}.yaml"
+
+
+def load(path: Path, label: str) -> tuple[Any, dict[str, int]]:
+    """The file's data and the line of each row key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise SourceError(f"{label}: cannot read: {err}") from err
+    try:
+        # Rows files are machine-written; refusing aliases keeps a hand-edited one from
+        # expanding into gigabytes when walked (a "billion laughs" file).
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise InvalidDataError(
+                    "yaml", [Problem(label, line, None, None, "YAML aliases are not allowed")]
+                )
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        line = mark.line + 1 if mark else None
+        raise InvalidDataError(
+            "yaml", [Problem(label, line, None, None, f"YAML syntax error: {err.problem}")]
+        ) from err
+    lines = {}
+    in_rows = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("rows:"):
+            in_rows = True
+        elif line and not line.startswith(" "):
+            in_rows = False
+        elif in_rows and (match := _ROW_KEY.match(line)):
+            lines[match.group(1).strip("'\"")] = number
+    return data, lines
+
+
+def document(
+    snapshot: str,
+    rows: Iterable[tuple[SourceRow, str]],
+) -> dict[str, Any]:
+    """The rows file for a snapshot: its sections (headings, line) and rows."""
+    sections: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, Any]] = {}
+    for row, entity in rows:
+        sections.setdefault(row.section, {"line": row.line, "headings": list(row.headings)})
+        record: dict[str, Any] = {
+            "line": row.line,
+            "kind": row.kind,
+            "entity": entity,
+            "listed": {c: row.listed[c] for c in LISTED_COLUMNS if c in row.listed},
+        }
+        if row.issues:
+            record["issues"] = list(row.issues)
+        out[row.key] = record
+    return {"snapshot": snapshot, "sections": sections, "rows": out}
+
+
+def dump(data: Mapping[str, Any], file_label: str) -> str:
+    body = yaml.dump(
+        dict(data),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=4096,
+        default_flow_style=False,
+    )
+    return HEADER.format(snapshot=data["snapshot"], file=file_label) + body

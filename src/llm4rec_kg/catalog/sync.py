@@ -1,0 +1,470 @@
+"""Sync: read registered snapshots into ``catalog/rows/``, keeping every key stable.
+
+Each row is matched to the entity it lists, in this order:
+
+1. the same row of the same snapshot as the last sync recorded it (same title and link);
+2. the normalised arXiv id, then the DOI, of the row's link;
+3. the normalised title;
+4. otherwise a new key, minted from the link's identifier, the short name or the title,
+   and never reused.
+
+A paper keyed by a name that later gains an identifier is re-keyed to it; the old key stays
+in ``papers.yaml`` under ``replaces``, so its IRI redirects. Nothing is deleted: rows of
+earlier snapshots stay, and a paper no current snapshot lists is delisted, not removed.
+All files are written into a checked copy of the catalog first; a failure writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from llm4rec_kg.catalog import resolve, rows, yamlio
+from llm4rec_kg.catalog.load import Catalog, file_name, load_catalog
+from llm4rec_kg.errors import InvalidDataError, Problem, UsageError
+from llm4rec_kg.readers import cells, normalize, read_snapshot
+from llm4rec_kg.readers.markdown import slugify
+from llm4rec_kg.readers.shapes import ReadFinding, SourceRow
+
+IDENTIFIER_KEY = re.compile(r"^(arxiv|doi|pii|openreview)-")
+DIFF_FIELDS = ("type", "short_name", "title", "venue", "year", "models", "code", "link")
+
+
+@dataclass(frozen=True)
+class NewSnapshot:
+    """A snapshot to register before syncing: a file and where it was taken from."""
+
+    list_id: str
+    file: Path
+    commit: str
+    date: str
+    url: str | None = None
+    title: str | None = None  # for a new list
+    repository: str | None = None  # for a new list
+    licence: str | None = None  # for a new list
+
+
+@dataclass
+class SyncReport:
+    snapshots: dict[str, int] = field(default_factory=dict)  # rows read per snapshot
+    findings: dict[str, list[ReadFinding]] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+    delisted: list[tuple[str, str]] = field(default_factory=list)  # paper, snapshot
+    changed: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
+    rekeyed: list[tuple[str, str]] = field(default_factory=list)
+    new_names: list[tuple[str, str, str | None]] = field(default_factory=list)  # kind, name, close
+    files: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.files)
+
+
+class _Index:
+    """Which entity an identifier or title belongs to, from the rows already matched."""
+
+    def __init__(self) -> None:
+        self.by: dict[str, dict[str, str]] = {"arxiv": {}, "doi": {}, "title": {}}
+        self.keys: set[str] = set()
+
+    def add(self, entity: str, arxiv: str | None, doi: str | None, title: str | None) -> None:
+        self.keys.add(entity)
+        for kind, value in (("arxiv", arxiv), ("doi", doi), ("title", _title(title))):
+            if value:
+                self.by[kind].setdefault(value, entity)
+
+    def find(self, arxiv: str | None, doi: str | None, title: str | None) -> str | None:
+        for kind, value in (("arxiv", arxiv), ("doi", doi), ("title", _title(title))):
+            if value and value in self.by[kind]:
+                return self.by[kind][value]
+        return None
+
+
+def _title(title: str | None) -> str | None:
+    key = normalize.title_key(title) if title else ""
+    return key if len(key) > 12 else None
+
+
+def _identity(
+    row: SourceRow, link_fix: str | None = None
+) -> tuple[str | None, str | None, str | None]:
+    link = link_fix or cells.value(row.listed.get("link"))
+    return (
+        normalize.arxiv_id(link) if link else None,
+        normalize.doi(link) if link else None,
+        row.listed.get("title") or (row.listed.get("name") if row.kind == "tutorial" else None),
+    )
+
+
+class _Matcher:
+    def __init__(self, catalog_dir: Path, curated: Mapping[str, Any], existing: Mapping[str, Any]):
+        self.curated = curated
+        self.existing = existing  # snapshot id -> rows file data
+        self.papers = _Index()
+        self.datasets: dict[str, str] = {}
+        self.taken: set[str] = set()
+        self.names = resolve.Names(curated)
+        self.new_venues: dict[str, dict[str, str]] = {}
+        self.new_models: dict[str, dict[str, str]] = {}
+        self.redirects = {
+            old: key for key, e in (curated.get("papers") or {}).items() for old in e.get("replaces") or []
+        }
+        self.taken |= set(self.redirects) | set(curated.get("papers") or {})
+        for d_key, d in (curated.get("datasets") or {}).items():
+            self.taken |= set(d.get("replaces") or []) | {d_key}
+            for name in [d.get("label"), *(d.get("aliases") or [])]:
+                if name:
+                    self.datasets[normalize.name_key(name)] = d_key
+        self.link_fixes = resolve.link_fixes(curated.get("corrections") or {})
+        self._index_corrections()
+        for data in existing.values():
+            for key, row in (data.get("rows") or {}).items():
+                entity = self.redirects.get(row["entity"], row["entity"])
+                self.taken.add(entity)
+                if f"{data.get('snapshot')}/{key}" in self.link_fixes:
+                    continue  # matched afresh: its corrected link decides its entity
+                self._remember(_source_row(key, row, data), entity, data.get("snapshot", ""))
+
+    def _index_corrections(self) -> None:
+        """Identifiers a sourced correction assigns win over what rows list."""
+        for correction in (self.curated.get("corrections") or {}).values():
+            entity = self.redirects.get(correction["entity"], correction["entity"])
+            value = correction.get("corrected")
+            if correction["field"] == "arxiv" and isinstance(value, str):
+                self.papers.by["arxiv"][value] = entity
+            elif correction["field"] == "doi" and isinstance(value, str):
+                self.papers.by["doi"][value.lower()] = entity
+
+    def _corrected_away(self, entity: str, arxiv: str | None) -> bool:
+        owner = self.papers.by["arxiv"].get(arxiv or "")
+        return owner is not None and owner != entity
+
+    def _remember(self, row: SourceRow, entity: str, snapshot: str) -> None:
+        if row.kind == "dataset":
+            if row.listed.get("name"):
+                self.datasets.setdefault(normalize.name_key(row.listed["name"]), entity)
+            return
+        if row.kind == "model":
+            return
+        arxiv, doi, title = _identity(row, self.link_fixes.get(f"{snapshot}/{row.key}"))
+        if self._corrected_away(entity, arxiv):
+            arxiv = None
+        self.papers.add(entity, arxiv, doi, title)
+
+    def match(self, snapshot: str, row: SourceRow) -> str:
+        previous = ((self.existing.get(snapshot) or {}).get("rows") or {}).get(row.key)
+        fix = self.link_fixes.get(f"{snapshot}/{row.key}")
+        if previous and _same_row(previous, row) and fix is None:
+            entity = self.redirects.get(previous["entity"], previous["entity"])
+        elif row.kind == "model":
+            entity = self.model(resolve.model_name(row.listed) or row.key)
+        elif row.kind == "dataset":
+            entity = self.dataset(row)
+        else:
+            entity = self.papers.find(*_identity(row, fix)) or self.mint(row, fix)
+        self._remember(row, entity, snapshot)
+        self.new_names_of(row)
+        return entity
+
+    def dataset(self, row: SourceRow) -> str:
+        name = row.listed.get("name") or row.key
+        found = self.datasets.get(normalize.name_key(name))
+        return found or self._unique(slugify(name) or "dataset")
+
+    def model(self, name: str) -> str:
+        if key := self.names.models.get(normalize.name_key(name)):
+            return key
+        return self._new_name("model", name)
+
+    def new_names_of(self, row: SourceRow) -> None:
+        if row.kind in ("model", "dataset"):
+            return
+        for key, name, _ in self.names.model_mentions(row.listed.get("llm")):
+            if key is None:
+                self._new_name("model", name)
+        venue = resolve.venue_name(row.listed)
+        if venue and self.names.venue(venue) is None:
+            self._new_name("venue", venue)
+
+    def _new_name(self, kind: str, name: str) -> str:
+        index = self.names.models if kind == "model" else self.names.venues
+        existing = set((self.curated.get(f"{kind}s") or {})) | set(index.values())
+        key = _unique_in(slugify(name) or kind, existing)
+        index[normalize.name_key(name)] = key
+        (self.new_models if kind == "model" else self.new_venues)[key] = {"label": name}
+        return key
+
+    def mint(self, row: SourceRow, link_fix: str | None = None) -> str:
+        link = link_fix or cells.value(row.listed.get("link"))
+        for candidate in (
+            normalize.entity_key(link) if link else None,
+            slugify(cells.value(row.listed.get("name")) or "") if row.kind == "paper" else None,
+            "-".join(slugify(row.listed.get("title") or "").split("-")[:6]),
+        ):
+            if candidate and candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        return self._unique(slugify(row.listed.get("title") or row.key) or "paper")
+
+    def _unique(self, base: str) -> str:
+        key = _unique_in(base, self.taken)
+        self.taken.add(key)
+        return key
+
+
+def _unique_in(base: str, taken: Iterable[str]) -> str:
+    used = set(taken)
+    key, n = base, 2
+    while key in used:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def _same_row(previous: Mapping[str, Any], row: SourceRow) -> bool:
+    listed = previous.get("listed") or {}
+    return all(listed.get(c) == row.listed.get(c) for c in ("title", "link", "name", "project"))
+
+
+def _source_row(key: str, row: Mapping[str, Any], data: Mapping[str, Any]) -> SourceRow:
+    section, _, index = str(key).rpartition("/")
+    headings = tuple(((data.get("sections") or {}).get(section) or {}).get("headings") or ())
+    return SourceRow(
+        section, int(index or 0), row["line"], row["kind"], headings, dict(row["listed"]),
+        tuple(row.get("issues") or ()),
+    )
+
+
+def sync(
+    catalog_dir: Path,
+    lists: Iterable[str] = (),
+    new: NewSnapshot | None = None,
+    dry_run: bool = False,
+) -> SyncReport:
+    """Re-read the snapshots of the named lists (all when none), or register and read a new
+    snapshot; write the rows, new names and re-keys as one checked change."""
+    docs = _curated_docs(catalog_dir)
+    curated = {name: yamlio.plain(doc) for name, doc in docs.items()}
+    project = catalog_dir.resolve().parent
+    if new is not None:
+        _register(docs, curated, new, project)
+        lists = [new.list_id]
+    registry = curated.get("sources") or {}
+    unknown = [name for name in lists if name not in registry]
+    if unknown:
+        raise UsageError(f"no source list {unknown[0]!r} in {catalog_dir / 'sources.yaml'}"
+                         + _close(unknown[0], registry))
+    chosen = list(lists) or sorted(registry)
+    snapshots = {
+        snap_id: (list_id, snap)
+        for list_id in chosen
+        for snap_id, snap in sorted(registry[list_id]["snapshots"].items(), key=lambda kv: str(kv[1]["date"]))
+    }
+    existing = _existing_rows(catalog_dir)
+    before = _safe_load(catalog_dir)
+    matcher = _Matcher(catalog_dir, curated, existing)
+    report = SyncReport(dry_run=dry_run)
+    texts: dict[str, str] = {}
+    for snap_id, (list_id, snap) in snapshots.items():
+        path = project / snap["file"]
+        reading = read_snapshot(path, registry[list_id]["reader"], shown_as=snap["file"])
+        matched = [(row, matcher.match(snap_id, row)) for row in reading.rows]
+        report.snapshots[snap_id] = len(matched)
+        report.findings[snap_id] = reading.findings
+        texts[f"{rows.ROWS_DIR}/{snap_id}.yaml"] = rows.dump(rows.document(snap_id, matched), snap["file"])
+    _add_names(docs, matcher, report)
+    _rekey(docs, texts, existing, matcher, report, catalog_dir)
+    for name in ("sources", "venues", "models", "papers"):
+        if name in docs:
+            texts[file_name(name)] = yamlio.dump(docs[name])
+    changed = {n: t for n, t in texts.items() if _read(catalog_dir / n) != t}
+    after = _write_checked(catalog_dir, changed, dry_run)
+    report.files = sorted(changed)
+    _diff(before, after, report)
+    return report
+
+
+def _curated_docs(catalog_dir: Path) -> dict[str, Any]:
+    if not (catalog_dir / file_name("sources")).exists():
+        raise UsageError(f"{catalog_dir}: no sources.yaml; is this a catalog directory?")
+    docs = {}
+    for name in ("sources", "venues", "models", "papers", "datasets", "corrections", "model-readings", "concepts"):
+        path = catalog_dir / file_name(name)
+        if path.exists():
+            docs[name] = yamlio.load(path) or CommentedMap()
+        elif name == "papers":
+            docs[name] = CommentedMap()
+    return docs
+
+
+def _register(docs: dict[str, Any], curated: dict[str, Any], new: NewSnapshot, project: Path) -> None:
+    """Vendor the file under sources/ and add the snapshot (and, if new, the list)."""
+    if not new.file.is_file():
+        raise UsageError(f"{new.file}: no such file")
+    registry = docs["sources"]
+    if new.list_id not in registry:
+        missing = [o for o, v in (("--title", new.title), ("--repository", new.repository)) if not v]
+        if missing:
+            raise UsageError(f"{new.list_id!r} is a new list: give {' and '.join(missing)}")
+        registry[new.list_id] = CommentedMap(
+            title=new.title, repository=new.repository, licence=new.licence or "none stated",
+            reader="markdown", snapshots=CommentedMap(),
+        )
+    snap_id = f"{new.list_id}-{new.commit[:7]}"
+    target = Path("sources") / f"{new.list_id}-{new.date}.md"
+    if (project / target).resolve() != new.file.resolve():
+        (project / "sources").mkdir(exist_ok=True)
+        shutil.copyfile(new.file, project / target)
+    entry = CommentedMap(commit=new.commit, date=new.date, file=str(target))
+    if new.url:
+        entry["url"] = new.url
+    registry[new.list_id]["snapshots"][snap_id] = entry
+    curated["sources"] = yamlio.plain(registry)
+
+
+def _close(name: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _existing_rows(catalog_dir: Path) -> dict[str, Any]:
+    out = {}
+    folder = catalog_dir / rows.ROWS_DIR
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        data, _ = rows.load(path, str(path))
+        out[path.stem] = data or {}
+    return out
+
+
+def _safe_load(catalog_dir: Path) -> Catalog | None:
+    """The catalog as it is, to diff against; None when it does not load yet."""
+    try:
+        return load_catalog(catalog_dir)
+    except InvalidDataError:
+        return None
+
+
+def _add_names(docs: dict[str, Any], matcher: _Matcher, report: SyncReport) -> None:
+    for kind, new in (("venue", matcher.new_venues), ("model", matcher.new_models)):
+        doc = docs.setdefault(f"{kind}s", CommentedMap())
+        labels = [str(e.get("label", k)) for k, e in doc.items()]
+        for key, entry in sorted(new.items()):
+            if key in doc:
+                continue
+            doc[key] = CommentedMap(label=entry["label"])
+            close = difflib.get_close_matches(entry["label"], labels, n=1, cutoff=0.7)
+            report.new_names.append((kind, entry["label"], close[0] if close else None))
+
+
+def _rekey(
+    docs: dict[str, Any],
+    texts: dict[str, str],
+    existing: Mapping[str, Any],
+    matcher: _Matcher,
+    report: SyncReport,
+    catalog_dir: Path,
+) -> None:
+    """Entities keyed by a name whose rows now give an identifier take its key; the old key
+    is kept under ``replaces``, and rows everywhere name the new key."""
+    identity: dict[str, str] = {}
+    for entity_id, key in sorted(_identifier_keys(matcher).items()):
+        if not IDENTIFIER_KEY.match(entity_id) and key not in matcher.taken:
+            identity[entity_id] = key
+    if not identity:
+        return
+    papers = docs["papers"]
+    for old, new in sorted(identity.items()):
+        entry = papers.pop(old, None) or CommentedMap()
+        replaces = list(entry.get("replaces") or [])
+        entry["replaces"] = sorted({*replaces, old})
+        papers[new] = entry
+        matcher.taken.add(new)
+        report.rekeyed.append((old, new))
+    for snap_id in set(existing) | {Path(n).stem for n in texts if n.startswith(rows.ROWS_DIR)}:
+        name = f"{rows.ROWS_DIR}/{snap_id}.yaml"
+        text = texts.get(name) or _read(catalog_dir / name)
+        if text is None:
+            continue
+        for old, new in identity.items():
+            text = re.sub(rf"(\n    entity: ){re.escape(old)}\n", rf"\g<1>{new}\n", text)
+        texts[name] = text
+    docs["papers"] = CommentedMap(sorted(papers.items()))
+
+
+def _identifier_keys(matcher: _Matcher) -> dict[str, str]:
+    """For each paper entity, the key its arXiv id or DOI would give."""
+    out: dict[str, str] = {}
+    for kind in ("arxiv", "doi"):
+        for value, entity in sorted(matcher.papers.by[kind].items()):
+            key = f"arxiv-{value.replace('/', '-')}" if kind == "arxiv" else "doi-" + re.sub(
+                r"[^a-z0-9.]+", "-", value
+            ).strip("-")
+            out.setdefault(entity, key)
+    return out
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _write_checked(catalog_dir: Path, texts: Mapping[str, str], dry_run: bool) -> Catalog:
+    """Write the changed files beside a copy of the rest, load and check the whole, then
+    replace the real files (unless dry_run)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        staging = Path(tmp) / catalog_dir.name
+        shutil.copytree(catalog_dir, staging)
+        for name, text in texts.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        after = load_catalog(staging, shown_as=catalog_dir)
+    if not dry_run:
+        (catalog_dir / rows.ROWS_DIR).mkdir(exist_ok=True)
+        for name, text in sorted(texts.items()):
+            yamlio.atomic_write(catalog_dir / name, text)
+    return after
+
+
+def _diff(before: Catalog | None, after: Catalog, report: SyncReport) -> None:
+    old = before.get("papers") if before else {}
+    new = after.get("papers")
+    redirects = after.redirects.get("papers", {})
+    report.added = sorted(k for k in new if k not in old and k not in {redirects.get(o) for o in old})
+    for key, paper in sorted(new.items()):
+        was = old.get(key) or next((old[o] for o, n in redirects.items() if n == key and o in old), None)
+        if was is None:
+            continue
+        changes = [(f, was.get(f), paper.get(f)) for f in DIFF_FIELDS if was.get(f) != paper.get(f)]
+        if changes:
+            report.changed[key] = changes
+        for snap in paper["delisted_in"]:
+            if snap not in (was.get("delisted_in") or []):
+                report.delisted.append((key, snap))
+
+
+def read_problems(report: SyncReport) -> list[Problem]:
+    return [
+        Problem(snap, f.line, None, None, f.message)
+        for snap, findings in sorted(report.findings.items())
+        for f in findings
+    ]
+
+
+def by_list(rows_: Iterable[resolve.Row]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in rows_:
+        if row.snapshot.current and row.kind in resolve.PAPER_KINDS:
+            out[row.snapshot.list].add(row.entity)
+    return out
