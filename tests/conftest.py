@@ -1,28 +1,27 @@
-"""Shared fixtures: paths, a catalog imported from the small test list, the real build."""
+"""Shared fixtures: paths, small projects whose lists are synced into a catalog, the real
+build."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
 from llm4rec_kg import pipeline
-from llm4rec_kg.catalog.importer import ImportReport, SourceInfo, import_markdown
+from llm4rec_kg.catalog.sync import SyncReport, sync
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LISTS = FIXTURES / "lists"
 REAL_CATALOG = ROOT / "catalog"
-SHARED_SOURCE = ROOT.parent / "shared" / "sources" / "llm4rec-awesome-papers-2023-12-08.md"
-TEST_SOURCE = SourceInfo(
-    id="test-list",
-    title="Test list",
-    repository="https://example.org/r",
-    commit="abc1234",
-    date="2024-01-01",
-)
+VENDORED = ROOT / "sources"
+SMALL_LIST = FIXTURES / "markdown" / "small_list.md"
+
+# A snapshot of a list: (commit, date, markdown file).
+Snapshot = tuple[str, str, Path]
 
 
 def require(env: str, what: str) -> None:
@@ -32,34 +31,74 @@ def require(env: str, what: str) -> None:
     pytest.skip(f"{what} is not available")
 
 
+def register(project: Path, lists: Mapping[str, Sequence[Snapshot]]) -> Path:
+    """Copy the snapshots' files under project/sources/ and write project/catalog's
+    sources.yaml for them (the seed catalog's curated files stay as they are)."""
+    catalog = project / "catalog"
+    if not catalog.exists():
+        shutil.copytree(FIXTURES / "seed_catalog", catalog)
+    (project / "sources").mkdir(exist_ok=True)
+    lines = []
+    for list_id, snapshots in lists.items():
+        lines += [
+            f"{list_id}:",
+            f"  title: {list_id} list",
+            f"  repository: https://example.org/{list_id}",
+            "  licence: MIT",
+            "  reader: markdown",
+            "  snapshots:",
+        ]
+        for commit, date, source in snapshots:
+            name = f"{list_id}-{date}.md"
+            shutil.copyfile(source, project / "sources" / name)
+            lines += [
+                f"    {list_id}-{commit}:",
+                f"      commit: {commit}",
+                f"      date: '{date}'",
+                f"      file: sources/{name}",
+            ]
+    (catalog / "sources.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return catalog
+
+
+@pytest.fixture
+def make_catalog(tmp_path: Path) -> Callable[[Mapping[str, Sequence[Snapshot]]], Path]:
+    """Register lists in a fresh project under tmp_path and sync them."""
+
+    def make(lists: Mapping[str, Sequence[Snapshot]]) -> Path:
+        catalog = register(tmp_path / "project", lists)
+        sync(catalog)
+        return catalog
+
+    return make
+
+
 @pytest.fixture
 def seed_catalog(tmp_path: Path) -> Path:
-    """A catalog directory holding only the curated files (aliases, venues, concepts)."""
-    target = tmp_path / "catalog"
-    shutil.copytree(FIXTURES / "seed_catalog", target)
-    return target
-
-
-@pytest.fixture
-def import_into() -> Callable[[Path, Path], ImportReport]:
-    def run(markdown: Path, catalog: Path) -> ImportReport:
-        return import_markdown(markdown, catalog, TEST_SOURCE)
-
-    return run
+    """A project whose catalog holds the curated seed files and registers the small list,
+    not yet synced."""
+    return register(tmp_path / "project", {"test-list": [("abc1234", "2024-01-01", SMALL_LIST)]})
 
 
 @pytest.fixture
 def small_catalog(seed_catalog: Path) -> Path:
-    import_markdown(FIXTURES / "markdown" / "small_list.md", seed_catalog, TEST_SOURCE)
+    sync(seed_catalog)
     return seed_catalog
 
 
 @pytest.fixture
+def synced() -> Callable[[Path], SyncReport]:
+    return lambda catalog: sync(catalog)
+
+
+@pytest.fixture
 def real_catalog(tmp_path: Path) -> Path:
-    """A copy of the project's catalog that a test may break."""
+    """A copy of the project's catalog, with its vendored lists beside it, that a test may
+    break."""
     target = tmp_path / "real"
-    shutil.copytree(REAL_CATALOG, target)
-    return target
+    shutil.copytree(REAL_CATALOG, target / "catalog")
+    shutil.copytree(VENDORED, target / "sources")
+    return target / "catalog"
 
 
 @pytest.fixture(scope="session")

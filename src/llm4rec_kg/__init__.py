@@ -1,9 +1,10 @@
 """llm4rec-kg: a knowledge graph of research on LLMs for recommendation.
 
-The pipeline runs in stages, one module each:
-``markdown`` (read the awesome list) -> ``importer`` (write the catalog) ->
-``catalog`` (load and check the YAML) -> ``builder`` (records to triples) ->
-``shacl`` (validate the graph) -> ``exports`` (write the files).
+The pipeline runs in stages, one package each:
+``readers`` (read source lists into rows) -> ``catalog`` (sync rows, load and check the
+YAML, resolve entities from claims) -> ``graph`` (records to triples, SHACL, the IRI
+ledger) -> ``publish`` (exports, page, endpoint, push), with ``sparql`` for queries and
+``quality`` for lint and the quality report.
 """
 
 __version__ = "0.1.0"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -83,7 +82,7 @@ def build(catalog_dir: Path, out_dir: Path, base: str) -> None:
     """Validate the catalog and write Turtle, N-Triples, JSON-LD and VoID exports."""
     from llm4rec_kg import pipeline
 
-    result = pipeline.build(catalog_dir, out_dir, base)
+    result = pipeline.build(catalog_dir, out_dir, base, record_iris=True)
     for path in result.files:
         click.echo(f"wrote {path}")
     click.echo(f"{result.validated.triples} triples in {result.seconds:.2f} s")
@@ -104,54 +103,57 @@ def validate(catalog_dir: Path, base: str) -> None:
     )
 
 
-@main.command("import-markdown")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@main.command()
+@click.argument("lists", nargs=-1, metavar="[LIST]...")
 @catalog_option
-@click.option("--source-id", help="Catalog id of the source document [default: from FILE].")
-@click.option("--title", help="Title of the source document [default: FILE's name].")
-@click.option("--repository", help="URL of the repository the list comes from.")
-@click.option("--commit", help="Commit of that repository the file was taken at.")
-@click.option("--date", "date_", help="Date of that version, YYYY-MM-DD [default: from FILE].")
-@click.option("--url", help="URL of this version of the file.")
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A new snapshot of LIST to register and read (vendored under sources/).",
+)
+@click.option("--commit", help="With --file: the commit the snapshot was taken at.")
+@click.option("--date", "date_", help="With --file: the snapshot's date, YYYY-MM-DD.")
+@click.option("--url", help="With --file: the URL of this version of the file.")
+@click.option("--title", help="With --file, for a new list: its title.")
+@click.option("--repository", help="With --file, for a new list: its repository URL.")
+@click.option("--licence", help="With --file, for a new list: its licence (SPDX id).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @handles_errors
-def import_markdown(
-    file: Path,
+def sync(
+    lists: tuple[str, ...],
     catalog_dir: Path,
-    source_id: str | None,
-    title: str | None,
-    repository: str | None,
+    file: Path | None,
     commit: str | None,
     date_: str | None,
     url: str | None,
+    title: str | None,
+    repository: str | None,
+    licence: str | None,
+    dry_run: bool,
 ) -> None:
-    """Import an awesome-list markdown FILE into the catalog, keeping curated fields."""
-    from llm4rec_kg.catalog.importer import SourceInfo, import_markdown
-    from llm4rec_kg.readers.markdown import slugify
+    """Read the registered snapshots of each LIST (every list when none) into catalog/rows/,
+    or register a newer snapshot with --file, and print what changed.
 
-    found = re.search(r"\d{4}-\d{2}-\d{2}", file.stem)
-    source = SourceInfo(
-        id=source_id or slugify(file.stem),
-        title=title or file.name,
-        repository=repository,
-        commit=commit,
-        date=date_ or (found.group(0) if found else None),
-        url=url,
-    )
-    report = import_markdown(file, catalog_dir, source)
-    for section, count in report.rows.items():
-        click.echo(f"read {count:>3} rows from {section}")
-    for name, diff in report.diffs.items():
-        click.echo(
-            f"{catalog_dir / (name + '.yaml')}: {diff.total} entries "
-            f"(+{len(diff.added)} added, -{len(diff.removed)} removed, "
-            f"~{len(diff.changed)} changed)"
+    \b
+    Examples:
+      llm4rec-kg sync                      # re-read every list; no change prints nothing new
+      llm4rec-kg sync wlik --dry-run       # what a re-read of one list would change
+      llm4rec-kg sync wlik --file README.md --commit 1a2b3c4 --date 2026-12-01
+    """
+    from llm4rec_kg.catalog import sync as sync_module
+
+    new = None
+    if file is not None:
+        if len(lists) != 1 or not commit or not date_:
+            raise click.UsageError("--file needs exactly one LIST, --commit and --date")
+        new = sync_module.NewSnapshot(
+            lists[0], file, commit, date_, url, title, repository, licence
         )
-        for key in diff.removed:
-            click.echo(f"  - {key}")
-        for key, fields in diff.changed.items():
-            click.echo(f"  ~ {key}: {', '.join(fields)}")
-    for note in report.notes:
-        click.echo(f"note: {note}")
+    elif any((commit, date_, url, title, repository, licence)):
+        raise click.UsageError("--commit, --date, --url, --title, --repository and --licence go with --file")
+    report = sync_module.sync(catalog_dir, lists, new, dry_run)
+    click.echo(sync_module.render(report, catalog_dir))
 
 
 @main.command()

@@ -66,8 +66,11 @@ def validate(catalog_dir: Path, base: str = DEFAULT_BASE) -> Validated:
     return Validated(catalog, graph, mint.base, loaded)
 
 
-def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildResult:
-    """Validate the catalog, then write every export into out_dir atomically."""
+def build(
+    catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE, record_iris: bool = False
+) -> BuildResult:
+    """Validate the catalog, then write every export into out_dir atomically; with
+    record_iris, add the IRIs minted for the first time to the catalog's ledger."""
     started = time.perf_counter()
     done = validate(catalog_dir, base)
     graph, base = done.graph, done.base
@@ -91,7 +94,7 @@ def build(catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE) -> BuildRe
             ),
         },
     )
-    if base == DEFAULT_BASE:
+    if record_iris and base == DEFAULT_BASE:
         iris.record(catalog_dir, graph, base)
     return BuildResult(done, files, time.perf_counter() - started)
 

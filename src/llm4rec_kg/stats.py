@@ -18,6 +18,8 @@ class Stats:
     source_rows: dict[str, int]
     top_models: list[dict[str, Any]]
     papers_per_year_paradigm: list[dict[str, Any]]
+    coverage: list[dict[str, Any]]
+    lists_per_paper: dict[int, int]
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -47,11 +49,33 @@ def compute(graph: Graph, top: int = 10) -> Stats:
             {"year": int(r[0]), "paradigm": str(r[1]), "papers": int(r[2])}
             for r in _rows(graph, "papers_per_year_paradigm")
         ],
+        coverage=[
+            {
+                "list": str(r[0]).rsplit("/", 1)[-1],
+                "title": str(r[1]),
+                "papers": int(r[2]),
+                "only_here": int(r[3]),
+            }
+            for r in _rows(graph, "coverage")
+        ],
+        lists_per_paper={int(r[0]): int(r[1]) for r in _rows(graph, "lists_per_paper")},
     )
 
 
 def render(stats: Stats) -> str:
-    lines = [f"Triples: {stats.triples}", "", "Entities per class"]
+    lines = [f"Triples: {stats.triples}", "", "Coverage per source list (current snapshot)"]
+    lines += _table(
+        [(f"{c['list']}  papers", c["papers"]) for c in stats.coverage]
+        + [(f"{c['list']}  only in this list", c["only_here"]) for c in stats.coverage]
+    )
+    total = len(stats.coverage)
+    lines += _table(
+        [
+            (f"papers in {n} of {total} lists" + (" (all)" if n == total else ""), count)
+            for n, count in sorted(stats.lists_per_paper.items())
+        ]
+    )
+    lines += ["", "Entities per class"]
     lines += _table(list(stats.entities.items()))
     lines += ["", "Source rows per section"]
     lines += _table(list(stats.source_rows.items()))

@@ -204,7 +204,12 @@ def _resolved(
     names = resolve.Names(curated)
     paradigms = set(((curated.get("concepts") or {}).get("paradigm") or {}).get("concepts") or {})
     fixes = resolve.link_fixes(curated.get("corrections") or {})
-    out = resolve.resolve_papers(source_rows, curated.get("papers") or {}, names, paradigms, fixes)
+    order: dict[str, list[str]] = {}
+    for snapshot in sorted(snapshots.values(), key=lambda s: (s.date, s.id)):
+        order.setdefault(snapshot.list, []).append(snapshot.id)
+    out = resolve.resolve_papers(
+        source_rows, curated.get("papers") or {}, names, paradigms, fixes, order
+    )
     problems += _unknown_names(out, names, curated)
     problems += _curated_papers(curated.get("papers") or {}, out.papers, locations)
     if problems:

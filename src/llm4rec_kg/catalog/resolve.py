@@ -229,6 +229,7 @@ class _PaperResolver:
         self.paradigms = paradigms
         self.out = out
         self.link_fixes = link_fixes
+        self.snapshots: Mapping[str, list[str]] = {}  # list -> its snapshots, oldest first
 
     def resolve(self, key: str, rows: list[Row], curated: Mapping[str, Any]) -> dict[str, Any]:
         rows = sorted(rows, key=lambda r: r.order)
@@ -421,11 +422,13 @@ class _PaperResolver:
         by_list: dict[str, list[Row]] = defaultdict(list)
         for row in rows:
             by_list[row.snapshot.list].append(row)
-        for _list_id, list_rows in sorted(by_list.items()):
+        for list_id, list_rows in sorted(by_list.items()):
             if any(r.snapshot.current for r in list_rows):
                 continue
             latest = max(list_rows, key=lambda r: r.snapshot.date).snapshot
-            out.append(latest.id)
+            order = self.snapshots.get(list_id, [])
+            if latest.id in order and order.index(latest.id) + 1 < len(order):
+                out.append(order[order.index(latest.id) + 1])
         return out
 
     def note_unknown_names(self, rows: list[Row]) -> None:
@@ -515,6 +518,7 @@ def resolve_papers(
     names: Names,
     paradigms: set[str],
     fixes: Mapping[str, str] | None = None,
+    snapshots: Mapping[str, list[str]] | None = None,
 ) -> Resolved:
     out = Resolved()
     by_entity: dict[str, list[Row]] = defaultdict(list)
@@ -522,6 +526,7 @@ def resolve_papers(
         if row.kind in PAPER_KINDS:
             by_entity[row.entity].append(row)
     resolver = _PaperResolver(names, paradigms, out, fixes or {})
+    resolver.snapshots = snapshots or {}
     for key in sorted(set(by_entity) | set(curated)):
         out.papers[key] = resolver.resolve(key, by_entity.get(key, []), curated.get(key) or {})
     shared_links(rows, out)

@@ -131,8 +131,9 @@ class _Matcher:
             for key, row in (data.get("rows") or {}).items():
                 entity = self.redirects.get(row["entity"], row["entity"])
                 self.taken.add(entity)
-                if f"{data.get('snapshot')}/{key}" in self.link_fixes:
-                    continue  # matched afresh: its corrected link decides its entity
+                fix = self.link_fixes.get(f"{data.get('snapshot')}/{key}")
+                if fix is not None and entity != normalize.entity_key(fix):
+                    continue  # matched before its link was corrected: matched afresh
                 self._remember(_source_row(key, row, data), entity, data.get("snapshot", ""))
 
     def _index_corrections(self) -> None:
@@ -274,8 +275,15 @@ def sync(
     matcher = _Matcher(catalog_dir, curated, existing)
     report = SyncReport(dry_run=dry_run)
     texts: dict[str, str] = {}
+    vendored: dict[str, bytes] = {}
+    if new is not None:
+        target = registry[new.list_id]["snapshots"][f"{new.list_id}-{new.commit[:7]}"]["file"]
+        if (project / target).resolve() != new.file.resolve():
+            vendored[target] = new.file.read_bytes()
     for snap_id, (list_id, snap) in snapshots.items():
         path = project / snap["file"]
+        if snap["file"] in vendored:
+            path = new.file if new is not None else path
         reading = read_snapshot(path, registry[list_id]["reader"], shown_as=snap["file"])
         matched = [(row, matcher.match(snap_id, row)) for row in reading.rows]
         report.snapshots[snap_id] = len(matched)
@@ -287,8 +295,15 @@ def sync(
         if name in docs:
             texts[file_name(name)] = yamlio.dump(docs[name])
     changed = {n: t for n, t in texts.items() if _read(catalog_dir / n) != t}
-    after = _write_checked(catalog_dir, changed, dry_run)
-    report.files = sorted(changed)
+    after = _checked(catalog_dir, changed)
+    if not dry_run:
+        # The snapshot file first: a catalog never names a file that is not there.
+        for name, data in vendored.items():
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            (project / name).write_bytes(data)
+        for name, text in sorted(changed.items()):
+            yamlio.atomic_write(catalog_dir / name, text)
+    report.files = sorted(changed) + [f"../{name}" for name in vendored]
     _diff(before, after, report)
     return report
 
@@ -320,10 +335,9 @@ def _register(docs: dict[str, Any], curated: dict[str, Any], new: NewSnapshot, p
             reader="markdown", snapshots=CommentedMap(),
         )
     snap_id = f"{new.list_id}-{new.commit[:7]}"
+    if snap_id in registry[new.list_id]["snapshots"]:
+        raise UsageError(f"{new.list_id!r} already has snapshot {snap_id!r}; run `llm4rec-kg sync {new.list_id}` to re-read it")
     target = Path("sources") / f"{new.list_id}-{new.date}.md"
-    if (project / target).resolve() != new.file.resolve():
-        (project / "sources").mkdir(exist_ok=True)
-        shutil.copyfile(new.file, project / target)
     entry = CommentedMap(commit=new.commit, date=new.date, file=str(target))
     if new.url:
         entry["url"] = new.url
@@ -419,9 +433,9 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _write_checked(catalog_dir: Path, texts: Mapping[str, str], dry_run: bool) -> Catalog:
-    """Write the changed files beside a copy of the rest, load and check the whole, then
-    replace the real files (unless dry_run)."""
+def _checked(catalog_dir: Path, texts: Mapping[str, str]) -> Catalog:
+    """The catalog as it would be: the changed files written beside a copy of the rest,
+    loaded and checked. Raises, having written nothing, when it is not valid."""
     with tempfile.TemporaryDirectory() as tmp:
         staging = Path(tmp) / catalog_dir.name
         shutil.copytree(catalog_dir, staging)
@@ -429,12 +443,7 @@ def _write_checked(catalog_dir: Path, texts: Mapping[str, str], dry_run: bool) -
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        after = load_catalog(staging, shown_as=catalog_dir)
-    if not dry_run:
-        (catalog_dir / rows.ROWS_DIR).mkdir(exist_ok=True)
-        for name, text in sorted(texts.items()):
-            yamlio.atomic_write(catalog_dir / name, text)
-    return after
+        return load_catalog(staging, shown_as=catalog_dir)
 
 
 def _diff(before: Catalog | None, after: Catalog, report: SyncReport) -> None:
@@ -468,3 +477,39 @@ def by_list(rows_: Iterable[resolve.Row]) -> dict[str, set[str]]:
         if row.snapshot.current and row.kind in resolve.PAPER_KINDS:
             out[row.snapshot.list].add(row.entity)
     return out
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]" if value else "none"
+    return "none" if value is None else str(value)
+
+
+def render(report: SyncReport, catalog_dir: Path) -> str:
+    """The diff a reviewer reads: rows read, papers added, delisted and changed (old ->
+    new), re-keys, new names with their nearest known name, and the files written."""
+    lines = []
+    for snap, count in sorted(report.snapshots.items()):
+        lines.append(f"read {count} rows from {snap}")
+        lines += [f"  line {f.line}: {f.message}" for f in report.findings.get(snap, [])]
+    lines.append(
+        f"papers: +{len(report.added)} added, -{len(report.delisted)} delisted, "
+        f"~{len(report.changed)} changed"
+    )
+    lines += [f"  + {key}" for key in report.added]
+    lines += [f"  - {key} (delisted by {snap})" for key, snap in report.delisted]
+    for key, changes in sorted(report.changed.items()):
+        shown = "; ".join(f"{f}: {_shown(a)} -> {_shown(b)}" for f, a, b in changes)
+        lines.append(f"  ~ {key}: {shown}")
+    for old, new in report.rekeyed:
+        lines.append(f"re-keyed {old} -> {new} (the old IRI redirects)")
+    for kind, name, close in report.new_names:
+        hint = f", close to {close!r}: make it an alias if it is the same" if close else ""
+        lines.append(f"new {kind} {name!r}{hint}")
+    if not report.files:
+        lines.append("no change")
+    verb = "would write" if report.dry_run else "wrote"
+    lines += [f"{verb} {catalog_dir / name}" for name in report.files]
+    if report.dry_run:
+        lines.append("dry run: nothing was written")
+    return "\n".join(lines)

@@ -693,6 +693,20 @@ def lint_catalog(catalog: Catalog) -> Report:
                 "update or remove the correction",
             )
         )
+    for key, now in corrections_module.obsolete(catalog):
+        where = catalog.locations.get(("corrections", key))
+        findings.append(
+            Finding(
+                "obsolete-correction",
+                "warning",
+                where.file if where else "corrections.yaml",
+                where.line if where else None,
+                key,
+                f"the current snapshots no longer list this value; they list {now!r}",
+                "the lists fixed it: keep the correction for the earlier snapshots' rows, "
+                "or remove it",
+            )
+        )
     known = set(catalog.get("papers")) | set(catalog.get("datasets")) | set(catalog.get("models"))
     for key, acceptance in catalog.entries("accepted"):
         if acceptance["entity"] not in known:
