@@ -202,14 +202,14 @@ def test_a_failed_sync_writes_nothing(small_catalog: Path) -> None:
 
 
 def test_a_sync_that_would_break_the_catalog_writes_nothing(small_catalog: Path) -> None:
-    (small_catalog / "papers.yaml").write_text("arxiv-2302.00003:\n  replaces: [arxiv-2302.00004]\n")
+    (small_catalog / "papers.yaml").write_text("arxiv-2499.00001:\n  title: No Row Gives It\n")
     (small_catalog.parent / "sources" / "test-list-2024-01-01.md").write_text(
         SMALL_LIST.read_text().replace("Delta: Small Models", "Delta: Smaller Models")
     )
     before = _files(small_catalog)
     with pytest.raises(InvalidDataError) as caught:
         sync(small_catalog)
-    assert "an id that redirects cannot be reused" in str(caught.value.problems[0])
+    assert "name the curator, date and evidence" in str(caught.value.problems[0])
     assert _files(small_catalog) == before
 
 
