@@ -26,45 +26,91 @@ def _line(path: Path, needle: str) -> int:
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
 
 
-def test_unknown_key_suggests_the_nearest(small_catalog: Path) -> None:
+CURATED = """\
+arxiv-2302.00004:
+  short_name: Delta
+  title: 'Delta: Small Models'
+  year: 2023
+  venue: recsys
+arxiv-2302.00003:
+  models: [llama-2]
+"""
+
+
+@pytest.fixture
+def curated(small_catalog: Path) -> Path:
     papers = small_catalog / "papers.yaml"
-    _edit(papers, "  short_name: Delta\n", "  short_nam: Delta\n")
-    line = _line(papers, "short_nam: Delta")
-    assert _problems(small_catalog) == [
-        f"{papers}:{line}: arxiv-2302.00004.short_nam: unknown key (did you mean 'short_name'?)"
+    papers.write_text(CURATED)
+    load_catalog(small_catalog)  # valid as written
+    return papers
+
+
+def test_unknown_key_suggests_the_nearest(curated: Path) -> None:
+    _edit(curated, "  short_name: Delta\n", "  short_nam: Delta\n")
+    line = _line(curated, "short_nam: Delta")
+    assert _problems(curated.parent) == [
+        f"{curated}:{line}: arxiv-2302.00004.short_nam: unknown key (did you mean 'short_name'?)"
     ]
 
 
-def test_wrong_type(small_catalog: Path) -> None:
-    papers = small_catalog / "papers.yaml"
-    _edit(
-        papers,
-        "  title: 'Delta: Small Models'\n  year: 2023",
-        "  title: 'Delta: Small Models'\n  year: soon",
-    )
-    line = _line(papers, "year: soon")
-    assert _problems(small_catalog) == [
-        f"{papers}:{line}: arxiv-2302.00004.year: must be a whole number, not str"
+def test_wrong_type(curated: Path) -> None:
+    _edit(curated, "  year: 2023", "  year: soon")
+    line = _line(curated, "year: soon")
+    assert _problems(curated.parent) == [
+        f"{curated}:{line}: arxiv-2302.00004.year: must be a whole number, not str"
     ]
 
 
-def test_dangling_reference_with_hint(small_catalog: Path) -> None:
-    papers = small_catalog / "papers.yaml"
-    _edit(papers, "  venue: recsys\n", "  venue: recsy\n")
-    line = _line(papers, "venue: recsy")
-    (problem,) = _problems(small_catalog)
-    assert problem.startswith(f"{papers}:{line}: ")
+def test_dangling_reference_with_hint(curated: Path) -> None:
+    _edit(curated, "  venue: recsys\n", "  venue: recsy\n")
+    line = _line(curated, "venue: recsy")
+    (problem,) = _problems(curated.parent)
+    assert problem.startswith(f"{curated}:{line}: ")
     assert problem.endswith(".venue: no venues with id 'recsy' (did you mean 'recsys'?)")
 
 
-def test_dangling_model_in_a_list(small_catalog: Path) -> None:
-    papers = small_catalog / "papers.yaml"
-    _edit(papers, "models: [llama-2]", "models: [llama-3]")
-    line = _line(papers, "models: [llama-3]")
-    assert _problems(small_catalog) == [
-        f"{papers}:{line}: arxiv-2302.00003.models[0]: no models with id 'llama-3' "
+def test_dangling_model_in_a_list(curated: Path) -> None:
+    _edit(curated, "models: [llama-2]", "models: [llama-3]")
+    line = _line(curated, "models: [llama-3]")
+    assert _problems(curated.parent) == [
+        f"{curated}:{line}: arxiv-2302.00003.models[0]: no models with id 'llama-3' "
         "(did you mean 'llama-2'?)"
     ]
+
+
+def test_a_bad_row_field_names_the_rows_file_line_and_row(small_catalog: Path) -> None:
+    rows = small_catalog / "rows" / "test-list-abc1234.yaml"
+    _edit(rows, "    kind: survey\n", "    kind: essay\n")
+    line = _line(rows, "  related-survey/1:")
+    (problem,) = _problems(small_catalog)
+    assert problem.startswith(f"{small_catalog}/rows/test-list-abc1234.yaml:{line}: related-survey/1.kind: ")
+    assert "'essay' is not one of: paper, survey, tutorial, dataset, model" in problem
+
+
+def test_a_row_naming_an_unknown_model_is_located_with_a_hint(small_catalog: Path) -> None:
+    models = small_catalog / "models.yaml"
+    _edit(models, "  aliases: [LLaMA-7b]\n", "")
+    rows = small_catalog / "rows" / "test-list-abc1234.yaml"
+    line = _line(rows, "  supervised-fine-tuning/1:")
+    assert _problems(small_catalog) == [
+        f"{rows}:{line}: supervised-fine-tuning/1.listed.llm: model 'LLaMA-7b' is no label or "
+        "alias in models.yaml (did you mean 'LLaMA'?); add it, or run `llm4rec-kg sync`"
+    ]
+
+
+def test_rows_files_and_the_registry_must_agree(small_catalog: Path) -> None:
+    rows = small_catalog / "rows"
+    (rows / "test-list-abc1234.yaml").rename(rows / "test-list-abc1235.yaml")
+    problems = _problems(small_catalog)
+    assert f"{rows}/test-list-abc1235.yaml: no snapshot 'test-list-abc1235' in sources.yaml (did you mean 'test-list-abc1234'?)" in problems
+    assert any(p.endswith("test-list-abc1234: no rows file rows/test-list-abc1234.yaml: run `llm4rec-kg sync`") for p in problems)
+
+
+def test_yaml_aliases_in_a_rows_file_are_refused(small_catalog: Path) -> None:
+    rows = small_catalog / "rows" / "test-list-abc1234.yaml"
+    rows.write_text(rows.read_text().replace("snapshot: test-list-abc1234", "snapshot: &s test-list-abc1234\nx: *s", 1))
+    (problem,) = _problems(small_catalog)
+    assert problem.endswith("YAML aliases are not allowed")
 
 
 def test_duplicate_keys(small_catalog: Path) -> None:
@@ -88,11 +134,10 @@ def test_missing_required_field_and_file(small_catalog: Path) -> None:
     ]
 
 
-def test_all_schema_problems_are_reported_together(small_catalog: Path) -> None:
-    papers = small_catalog / "papers.yaml"
-    _edit(papers, "  venue: recsys\n", "  venue: nowhere\n")
-    _edit(papers, "  type: survey\n", "  type: essay\n")
-    problems = _problems(small_catalog)
+def test_all_schema_problems_are_reported_together(curated: Path) -> None:
+    _edit(curated, "  venue: recsys\n", "  venue: nowhere\n")
+    _edit(curated, "  year: 2023\n", "  year: 2023\n  type: essay\n")
+    problems = _problems(curated.parent)
     assert len(problems) == 2
     assert any("'essay' is not one of: paper, survey, tutorial" in p for p in problems)
 

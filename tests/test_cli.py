@@ -18,7 +18,7 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 
 def test_every_command_has_help() -> None:
-    for command in ("build", "validate", "import-markdown", "stats"):
+    for command in ("build", "validate", "sync", "stats", "query", "serve", "push", "lint"):
         code, out, _ = _run(command, "--help")
         assert code == 0 and out.startswith(f"Usage: main {command}")
 
@@ -48,12 +48,11 @@ def test_validate_ok(small_catalog: Path) -> None:
 
 def test_invalid_catalog_exits_1_with_one_line_per_problem(small_catalog: Path) -> None:
     papers = small_catalog / "papers.yaml"
-    papers.write_text(papers.read_text().replace("  venue: recsys\n", "  venue: recsy\n", 1))
-    line = next(i for i, t in enumerate(papers.read_text().splitlines(), 1) if "recsy" in t)
+    papers.write_text("arxiv-2302.00004:\n  venue: recsy\n")
     code, out, err = _run("build", "--catalog", str(small_catalog), "--out", "unused")
     assert code == 1 and out == ""
     assert err == (
-        f"{papers}:{line}: arxiv-2302.00004.venue: no venues with id 'recsy' "
+        f"{papers}:2: arxiv-2302.00004.venue: no venues with id 'recsy' "
         "(did you mean 'recsys'?)\nerror: schema: 1 problem\n"
     )
     assert not Path("unused").exists()
@@ -84,36 +83,59 @@ def test_unwritable_output_exits_2(small_catalog: Path, tmp_path: Path) -> None:
     assert code == 2 and err.startswith(f"error: {blocker / 'x'}: cannot write exports:")
 
 
-def test_import_markdown_reports_rows_and_diff(seed_catalog: Path) -> None:
-    code, out, err = _run(
-        "import-markdown",
-        str(FIXTURES / "small_list.md"),
-        "--catalog",
-        str(seed_catalog),
-        "--repository",
-        "https://example.org/list",
-        "--commit",
-        "abc1234",
-    )
+def test_sync_reports_rows_papers_and_new_names(seed_catalog: Path) -> None:
+    code, out, err = _run("sync", "--catalog", str(seed_catalog))
     assert code == 0, err
-    assert "read   4 rows from no-tuning" in out.splitlines()
-    assert f"{seed_catalog / 'papers.yaml'}: 7 entries (+7 added, -0 removed, ~0 changed)" in out
-    assert "note: new model 'blip-2' from 'BLIP-2': add it as an alias if it is one" in out
-    sources = (seed_catalog / "sources.yaml").read_text()
-    assert "small-list:\n  title: small_list.md\n" in sources and "commit: abc1234" in sources
+    lines = out.splitlines()
+    assert lines[0] == "read 10 rows from test-list-abc1234"
+    assert "papers: +6 added, -0 delisted, ~0 changed" in lines
+    assert "  + arxiv-2301.00001" in lines
+    assert "new model 'BLIP-2'" in lines
+    assert f"wrote {seed_catalog / 'rows' / 'test-list-abc1234.yaml'}" in lines
+    code, out, _ = _run("sync", "--catalog", str(seed_catalog))
+    assert code == 0 and "no change" in out.splitlines()
 
 
-def test_import_of_missing_file_exits_2(seed_catalog: Path, tmp_path: Path) -> None:
-    code, _, err = _run("import-markdown", str(tmp_path / "x.md"), "--catalog", str(seed_catalog))
-    assert code == 2 and err.startswith(f"error: {tmp_path / 'x.md'}: cannot read:")
+def test_sync_dry_run_writes_nothing(seed_catalog: Path) -> None:
+    code, out, _ = _run("sync", "--catalog", str(seed_catalog), "--dry-run")
+    assert code == 0 and out.endswith("dry run: nothing was written\n")
+    assert f"would write {seed_catalog / 'rows' / 'test-list-abc1234.yaml'}" in out
+    assert not (seed_catalog / "rows").exists()
+
+
+def test_sync_of_an_unknown_list_exits_2_with_a_suggestion(small_catalog: Path) -> None:
+    code, _, err = _run("sync", "test-lst", "--catalog", str(small_catalog))
+    assert code == 2
+    assert err == f"error: no source list 'test-lst' in {small_catalog / 'sources.yaml'} (did you mean 'test-list'?)\n"
+
+
+def test_sync_of_a_file_with_nothing_to_read_exits_1_and_writes_nothing(small_catalog: Path) -> None:
+    unknown = Path(__file__).parent / "fixtures" / "lists" / "unknown-shape.md"
+    before = (small_catalog / "sources.yaml").read_text()
+    code, out, err = _run(
+        "sync", "test-list", "--file", str(unknown), "--commit", "fedcba9", "--date", "2025-01-01",
+        "--catalog", str(small_catalog),
+    )
+    assert code == 1 and out == ""
+    assert "nothing could be read" in err and "Traceback" not in err
+    assert err.endswith("error: read: 3 problems\n")
+    assert (small_catalog / "sources.yaml").read_text() == before
+
+
+def test_sync_file_needs_commit_and_date(small_catalog: Path) -> None:
+    code, _, err = _run("sync", "test-list", "--file", __file__, "--catalog", str(small_catalog))
+    assert code == 2 and "--file needs exactly one LIST, --commit and --date" in err
 
 
 def test_stats_json_keys(small_catalog: Path) -> None:
     code, out, _ = _run("stats", "--catalog", str(small_catalog), "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["entities"]["l4r:Paper"] == 6 and data["entities"]["l4r:Survey"] == 1
-    assert data["source_rows"]["no-tuning"] == 4
+    assert data["entities"]["l4r:Paper"] == 5 and data["entities"]["l4r:Survey"] == 1
+    assert data["source_rows"]["test-list-abc1234 no-tuning"] == 4
+    assert data["coverage"] == [
+        {"list": "test-list", "title": "test-list list", "papers": 6, "only_here": 6}
+    ]
     assert data["top_models"][0] == {"model": "GPT-4", "papers": 3}
 
 

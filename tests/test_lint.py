@@ -11,9 +11,12 @@ import yaml
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-from conftest import SHARED_SOURCE
+from conftest import VENDORED
+
+SHARED_SOURCE = VENDORED / "llm4rec-awesome-papers-2023-12-08.md"
 from llm4rec_kg import pipeline
 from llm4rec_kg.catalog import load_catalog
+from llm4rec_kg.catalog.sync import sync
 from llm4rec_kg.cli import main
 from llm4rec_kg.errors import InvalidDataError
 from llm4rec_kg.graph.vocab import L4R, SH
@@ -133,7 +136,7 @@ def test_the_catalog_schema_knows_every_rule() -> None:
     from llm4rec_kg.catalog.schema import LINT_RULES
 
     # corrections.yaml and accepted.yaml may name exactly the rules lint has
-    assert set(LINT_RULES) == set(lint.RULES) | {"stale-correction"}
+    assert set(LINT_RULES) == set(lint.RULES) | lint.OTHER_RULES
 
 
 def test_severities(tmp_path: Path, aliases_catalog: Path) -> None:
@@ -199,46 +202,56 @@ def test_catalog_findings_are_corrected_accepted_or_normalized(small_catalog: Pa
     assert status[("publisher-as-venue", "doi-10.1145-1234567.7654321")] == "corrected"
     assert status[("shared-short-name", "arxiv-2302.00003")] == "accepted"
     assert status[("non-canonical-arxiv", "arxiv-2301.00001")] == "normalized"
-    assert status[("duplicate-identifier", "gamma")] == "open"
+    assert status[("duplicate-identifier", "arxiv-2301.00002")] == "open"
     assert report.open_errors == 1
 
 
 def test_correction_is_applied_and_the_listed_claim_kept(small_catalog: Path) -> None:
+    # Gamma's row links Beta's record; a correction of that row's link gives Gamma its own,
+    # and sync matches the row again.
     _add(
         small_catalog / "corrections.yaml",
         (
-            "gamma-arxiv:\n  entity: gamma\n  field: arxiv\n  listed: https://arxiv.org/abs/2301.00002\n"
-            "  corrected: '2301.00099'\n  reason: The row links Beta's record.\n"
+            "gamma-link:\n  entity: arxiv-2301.00099\n"
+            "  row: test-list-abc1234/supervised-fine-tuning/1\n  field: link\n"
+            "  listed: https://arxiv.org/abs/2301.00002\n  corrected: https://arxiv.org/abs/2301.00099\n"
+            "  reason: The row links Beta's record.\n"
             "  source: https://arxiv.org/abs/2301.00099\n  resolves: [duplicate-identifier]\n"
         ),
     )
+    with pytest.raises(InvalidDataError, match="corrections") as err:
+        pipeline.validate(small_catalog)
+    assert "run `llm4rec-kg sync`" in str(err.value.problems[0])
+    sync(small_catalog)
     graph = pipeline.validate(small_catalog).graph
-    gamma = URIRef("https://w3id.org/llm4rec/paper/gamma")
+    gamma = URIRef("https://w3id.org/llm4rec/paper/arxiv-2301.00099")
     assert str(graph.value(gamma, URIRef("http://purl.org/spar/fabio/hasArXivId"))) == "2301.00099"
     row_link = graph.value(
         graph.value(gamma, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")), L4R.listedLink
     )
     assert str(row_link) == "https://arxiv.org/abs/2301.00002"
-    correction = URIRef("https://w3id.org/llm4rec/correction/gamma-arxiv")
+    correction = URIRef("https://w3id.org/llm4rec/correction/gamma-link")
     assert graph.value(correction, L4R.corrects) == gamma
     assert str(graph.value(correction, L4R.listedValue)) == "https://arxiv.org/abs/2301.00002"
     findings = lint.lint_catalog(load_catalog(small_catalog)).findings
-    (dup,) = [f for f in findings if (f.rule, f.entity) == ("duplicate-identifier", "gamma")]
+    (dup,) = [
+        f for f in findings if (f.rule, f.entity) == ("duplicate-identifier", "arxiv-2301.00099")
+    ]
     assert dup.status == "corrected" and dup.resolution is not None
-    assert dup.resolution.startswith("gamma-arxiv: arxiv -> '2301.00099'; ")
+    assert dup.resolution.startswith("gamma-link: link -> 'https://arxiv.org/abs/2301.00099'; ")
 
 
 def test_stale_correction_is_reported_and_stops_the_build(small_catalog: Path) -> None:
     _add(
         small_catalog / "corrections.yaml",
         (
-            "gamma-year:\n  entity: gamma\n  field: year\n  listed: '1999'\n  corrected: 2024\n"
+            "gamma-year:\n  entity: arxiv-2301.00002\n  field: year\n  listed: '1999'\n  corrected: 2024\n"
             "  reason: x\n  source: y\n"
         ),
     )
     report = lint.lint_catalog(load_catalog(small_catalog))
     (stale,) = [f for f in report.findings if f.rule == "stale-correction"]
-    assert "list year as ['2023'], not '1999'" in stale.message
+    assert "list year as ['2023', '2023'], not '1999'" in stale.message
     with pytest.raises(InvalidDataError) as err:
         pipeline.validate(small_catalog)
     assert err.value.stage == "corrections"
@@ -249,7 +262,7 @@ def test_correction_value_is_type_checked(small_catalog: Path) -> None:
     _add(
         small_catalog / "corrections.yaml",
         (
-            "gamma-venue:\n  entity: gamma\n  field: venue\n  corrected: nowhere\n"
+            "gamma-venue:\n  entity: arxiv-2301.00002\n  field: venue\n  corrected: nowhere\n"
             "  reason: x\n  source: y\n"
         ),
     )
@@ -283,7 +296,6 @@ def test_real_catalog_lints_with_no_open_errors() -> None:
     assert err.endswith("; 0 open errors\n")
 
 
-@pytest.mark.skipif(not SHARED_SOURCE.exists(), reason="needs ../shared (present in CI)")
 def test_shared_source_list_findings_by_rule() -> None:
     code, out, _ = _lint(str(SHARED_SOURCE))
     assert code == 1

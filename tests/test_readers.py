@@ -78,7 +78,11 @@ def test_empty_and_nested_links_are_reported_and_never_used() -> None:
     assert rows["Ragged"].issues == ("ragged: 8 cells for 6 columns",)
     assert rows["Fine"].issues == ()
     lines = {f.line for f in reading.findings}
-    assert {_line_of(path, "| Empty |"), _line_of(path, "| Nested |"), _line_of(path, "| Ragged |")} <= lines
+    assert {
+        _line_of(path, "| Empty |"),
+        _line_of(path, "| Nested |"),
+        _line_of(path, "| Ragged |"),
+    } <= lines
 
 
 def test_a_file_with_nothing_to_read_is_an_error_naming_what_it_saw() -> None:
@@ -120,7 +124,9 @@ def test_columns_are_recognised_by_meaning(header: str, meaning: str | None) -> 
         ("N/A", None, None, None),
     ],
 )
-def test_venue_and_year_in_one_cell(text: str, venue: str | None, year: int | None, track: str | None) -> None:
+def test_venue_and_year_in_one_cell(
+    text: str, venue: str | None, year: int | None, track: str | None
+) -> None:
     assert cells.publication(text) == cells.Publication(venue, year, track)
 
 

@@ -42,12 +42,16 @@ def _build(catalog: Path, out: Path) -> Graph:
 def test_snapshots_replayed_in_order_keep_iris_lose_nothing_and_do_not_churn(
     tmp_path: Path,
 ) -> None:
-    catalog = register(tmp_path / "p", {"evo": [("aaaaaaa", "2024-01-01", LISTS / "evolving-v1.md")]})
+    catalog = register(
+        tmp_path / "p", {"evo": [("aaaaaaa", "2024-01-01", LISTS / "evolving-v1.md")]}
+    )
     first = sync(catalog)
     assert "arxiv-2301.00001" in first.added and "namedonly" in first.added
     v1 = _build(catalog, tmp_path / "e1")
 
-    second = sync(catalog, new=NewSnapshot("evo", LISTS / "evolving-v2.md", "bbbbbbb", "2024-06-01"))
+    second = sync(
+        catalog, new=NewSnapshot("evo", LISTS / "evolving-v2.md", "bbbbbbb", "2024-06-01")
+    )
     assert set(second.added) == {"arxiv-2302.00006", "arxiv-2302.00007"}
     assert second.delisted == [("arxiv-2301.00003", "evo-bbbbbbb")]
     assert second.rekeyed == [("namedonly", "arxiv-2302.00002")]
@@ -57,7 +61,11 @@ def test_snapshots_replayed_in_order_keep_iris_lose_nothing_and_do_not_churn(
 
     # Every IRI of the first export still resolves: as itself, or as a redirect.
     assert _subjects(tmp_path / "e1" / "llm4rec.nt") <= _subjects(tmp_path / "e2" / "llm4rec.nt")
-    assert (URIRef(BASE + "paper/namedonly"), DCTERMS.isReplacedBy, URIRef(BASE + "paper/arxiv-2302.00002")) in v2
+    assert (
+        URIRef(BASE + "paper/namedonly"),
+        DCTERMS.isReplacedBy,
+        URIRef(BASE + "paper/arxiv-2302.00002"),
+    ) in v2
     gone = URIRef(BASE + "paper/arxiv-2301.00003")
     assert (gone, URIRef(L4R + "delistedIn"), URIRef(BASE + "source/evo-bbbbbbb")) in v2
     assert (gone, DCTERMS.title, None) in v2  # delisted, never deleted
@@ -89,11 +97,15 @@ def test_snapshots_replayed_in_order_keep_iris_lose_nothing_and_do_not_churn(
     # snapshot, and the wording of conflicts on papers it gives (they cite every claim).
     listed = {
         f"{BASE}conflict/{row['entity']}-"
-        for row in yaml.safe_load((catalog / "rows" / "evo-ccccccc.yaml").read_text())["rows"].values()
+        for row in yaml.safe_load((catalog / "rows" / "evo-ccccccc.yaml").read_text())[
+            "rows"
+        ].values()
     }
     for s, p, _ in set(v2) - set(v3):
-        assert s == URIRef(BASE + "source/evo") and str(p) == L4R + "currentSnapshot" or any(
-            str(s).startswith(prefix) for prefix in listed
+        assert (
+            s == URIRef(BASE + "source/evo")
+            and str(p) == L4R + "currentSnapshot"
+            or any(str(s).startswith(prefix) for prefix in listed)
         ), (s, p)
     untouched = URIRef(BASE + "paper/arxiv-2301.00003")  # not in the third snapshot
     assert set(v2.triples((untouched, None, None))) == set(v3.triples((untouched, None, None)))
@@ -106,7 +118,10 @@ def test_rows_that_link_one_record_are_one_publication_with_alternative_titles(
 ) -> None:
     papers = load_catalog(small_catalog).get("papers")
     shared = papers["arxiv-2301.00002"]  # Beta's and Gamma's rows link one arXiv record
-    assert {shared["title"], *shared["alt_titles"]} == {"Beta: Same Link Other Paper", "Gamma: Tuning LLaMA"}
+    assert {shared["title"], *shared["alt_titles"]} == {
+        "Beta: Same Link Other Paper",
+        "Gamma: Tuning LLaMA",
+    }
     conflicts = load_catalog(small_catalog).get("conflicts")
     assert conflicts["shared-link-arxiv-2301.00002"]["entities"] == ["arxiv-2301.00002"]
 
@@ -149,7 +164,9 @@ def test_sync_touches_only_the_list_it_reads(make_catalog: MakeCatalog) -> None:
         }
     )
     (catalog.parent / "sources" / "html-2024-02-01.md").write_text(
-        (LISTS / "tables-html.md").read_text().replace("Generating Samples", "Generating Many Samples")
+        (LISTS / "tables-html.md")
+        .read_text()
+        .replace("Generating Samples", "Generating Many Samples")
     )
     before = _files(catalog)
     report = sync(catalog, ["html"])
@@ -167,10 +184,15 @@ def test_curated_fields_comments_and_corrections_survive_a_sync(small_catalog: P
         "alpha-venue:\n  entity: arxiv-2301.00001\n  field: venue\n  listed: arxiv\n"
         "  corrected: wsdm\n  reason: r\n  source: https://example.org/s\n"
     )
-    register(small_catalog.parent, {"test-list": [
-        ("abc1234", "2024-01-01", SMALL_LIST),
-        ("fff0000", "2024-05-01", LISTS / "evolving-v1.md"),
-    ]})
+    register(
+        small_catalog.parent,
+        {
+            "test-list": [
+                ("abc1234", "2024-01-01", SMALL_LIST),
+                ("fff0000", "2024-05-01", LISTS / "evolving-v1.md"),
+            ]
+        },
+    )
     sync(small_catalog)
     text = papers.read_text()
     assert "# curated" in text and "A Survey of Things, Curated  # why" in text
@@ -180,7 +202,9 @@ def test_curated_fields_comments_and_corrections_survive_a_sync(small_catalog: P
 
 
 def test_a_correction_the_list_has_since_fixed_is_obsolete_not_blocking(tmp_path: Path) -> None:
-    catalog = register(tmp_path / "p", {"evo": [("aaaaaaa", "2024-01-01", LISTS / "evolving-v1.md")]})
+    catalog = register(
+        tmp_path / "p", {"evo": [("aaaaaaa", "2024-01-01", LISTS / "evolving-v1.md")]}
+    )
     sync(catalog)
     (catalog / "corrections.yaml").write_text(
         "alpha-venue:\n  entity: arxiv-2301.00001\n  field: venue\n  listed: arxiv\n"
@@ -190,13 +214,17 @@ def test_a_correction_the_list_has_since_fixed_is_obsolete_not_blocking(tmp_path
     findings = lint.lint_catalog(load_catalog(catalog)).findings
     (obsolete,) = [f for f in findings if f.rule == "obsolete-correction"]
     assert obsolete.where == "alpha-venue" and "WWW" in obsolete.message
+    assert obsolete.severity == "info" and obsolete.entity == "arxiv-2301.00001"
 
 
 def test_a_failed_sync_writes_nothing(small_catalog: Path) -> None:
     before = _files(small_catalog)
     sources = sorted(p.name for p in (small_catalog.parent / "sources").iterdir())
     with pytest.raises(InvalidDataError):
-        sync(small_catalog, new=NewSnapshot("test-list", LISTS / "unknown-shape.md", "9999999", "2025-01-01"))
+        sync(
+            small_catalog,
+            new=NewSnapshot("test-list", LISTS / "unknown-shape.md", "9999999", "2025-01-01"),
+        )
     assert _files(small_catalog) == before
     assert sorted(p.name for p in (small_catalog.parent / "sources").iterdir()) == sources
 
@@ -237,7 +265,9 @@ def test_sync_keeps_file_modes(small_catalog: Path) -> None:
 
 def test_a_curated_paper_without_rows_needs_provenance(small_catalog: Path) -> None:
     papers = small_catalog / "papers.yaml"
-    papers.write_text("arxiv-2499.00001:\n  type: paper\n  title: T\n  year: 2025\n  link: https://arxiv.org/abs/2499.00001\n")
+    papers.write_text(
+        "arxiv-2499.00001:\n  type: paper\n  title: T\n  year: 2025\n  link: https://arxiv.org/abs/2499.00001\n"
+    )
     with pytest.raises(InvalidDataError) as caught:
         load_catalog(small_catalog)
     assert any("name the curator, date and evidence" in str(p) for p in caught.value.problems)
@@ -248,4 +278,7 @@ def test_a_curated_paper_without_rows_needs_provenance(small_catalog: Path) -> N
     )
     added = load_catalog(small_catalog).get("papers")["arxiv-2499.00001"]
     assert added["title"] == "T" and added["provenance"] == []
-    assert yaml.safe_load(papers.read_text())["arxiv-2499.00001"]["provenance"][0]["curator"] == "A. Curator"
+    assert (
+        yaml.safe_load(papers.read_text())["arxiv-2499.00001"]["provenance"][0]["curator"]
+        == "A. Curator"
+    )

@@ -151,7 +151,9 @@ def sync(
             lists[0], file, commit, date_, url, title, repository, licence
         )
     elif any((commit, date_, url, title, repository, licence)):
-        raise click.UsageError("--commit, --date, --url, --title, --repository and --licence go with --file")
+        raise click.UsageError(
+            "--commit, --date, --url, --title, --repository and --licence go with --file"
+        )
     report = sync_module.sync(catalog_dir, lists, new, dry_run)
     click.echo(sync_module.render(report, catalog_dir))
 

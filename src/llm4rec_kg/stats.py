@@ -41,7 +41,10 @@ def compute(graph: Graph, top: int = 10) -> Stats:
     return Stats(
         triples=len(graph),
         entities={compact(r[0]): int(r[1]) for r in _rows(graph, "entities_per_class")},
-        source_rows={str(r[0]): int(r[1]) for r in _rows(graph, "rows_per_section")},
+        source_rows={
+            f"{str(r[0]).rsplit('/', 1)[-1]} {r[1]}": int(r[2])
+            for r in _rows(graph, "rows_per_section")
+        },
         top_models=[
             {"model": str(r[1]), "papers": int(r[2])} for r in _rows(graph, "top_models")[:top]
         ],

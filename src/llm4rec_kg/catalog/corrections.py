@@ -76,11 +76,8 @@ def listed_values(entry: dict[str, Any], field: str, current_only: bool = False)
     ]
 
 
-def _row_listed(catalog: Catalog, row_id: str) -> dict[str, Any] | None:
-    for row in catalog.rows:
-        if f"{row.snapshot.id}/{row.key}" == row_id:
-            return dict(row.listed)
-    return None
+def _row_of(catalog: Catalog, row_id: str) -> Any:
+    return next((r for r in catalog.rows if f"{r.snapshot.id}/{r.key}" == row_id), None)
 
 
 def check(catalog: Catalog) -> list[Problem]:
@@ -92,19 +89,39 @@ def check(catalog: Catalog) -> list[Problem]:
         field = correction["field"]
         if message := _value_problem(field, correction.get("corrected"), catalog):
             problems.append(Problem(file, line, key, "corrected", message))
-        entry = catalog.get("papers").get(correction["entity"])
-        if entry is None:
-            close = difflib.get_close_matches(correction["entity"], sorted(catalog.get("papers")), n=1)
+        entity = catalog.canonical("papers", correction["entity"])
+        entry = catalog.get("papers").get(entity)
+        if entry is None and not correction.get("row"):
+            close = difflib.get_close_matches(
+                correction["entity"], sorted(catalog.get("papers")), n=1
+            )
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(Problem(file, line, key, "entity", f"no papers with id {correction['entity']!r}{hint}"))
+            problems.append(
+                Problem(
+                    file, line, key, "entity", f"no papers with id {correction['entity']!r}{hint}"
+                )
+            )
             continue
         listed = correction.get("listed")
         if correction.get("row"):
-            row = _row_listed(catalog, correction["row"])
+            row = _row_of(catalog, correction["row"])
             if row is None:
-                problems.append(Problem(file, line, key, "row", f"no source row {correction['row']!r}"))
+                problems.append(
+                    Problem(file, line, key, "row", f"no source row {correction['row']!r}")
+                )
                 continue
-            seen = [v for v in [_listed(row, field)] if v is not None]
+            if row.entity != entity:
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        key,
+                        "row",
+                        f"the row still belongs to {row.entity!r}: run `llm4rec-kg sync` to "
+                        "match it again with its corrected link",
+                    )
+                )
+            seen = [v for v in [_listed(dict(row.listed), field)] if v is not None]
         else:
             seen = listed_values(entry, field)
         if listed is not None and str(listed) not in seen:
@@ -114,7 +131,7 @@ def check(catalog: Catalog) -> list[Problem]:
                     line,
                     key,
                     "listed",
-                    f"stale: the source rows of {correction['entity']!r} list {field} as "
+                    f"stale: the source rows of {entity!r} list {field} as "
                     f"{seen or 'nothing'}, not {listed!r}; check the correction against the list",
                 )
             )
@@ -127,7 +144,7 @@ def obsolete(catalog: Catalog) -> list[tuple[str, str]]:
     out = []
     for key, correction in catalog.entries("corrections"):
         listed = correction.get("listed")
-        entry = catalog.get("papers").get(correction["entity"])
+        entry = catalog.get("papers").get(catalog.canonical("papers", correction["entity"]))
         if listed is None or entry is None or correction.get("row"):
             continue
         current = listed_values(entry, correction["field"], current_only=True)
@@ -146,7 +163,7 @@ def apply(catalog: Catalog) -> Catalog:
     for _key, correction in sorted(corrections.items()):
         if correction.get("row"):
             continue
-        entry = papers[correction["entity"]]
+        entry = papers[catalog.canonical("papers", correction["entity"])]
         field, value = correction["field"], correction.get("corrected")
         if field == "code":
             _correct_code(entry, correction.get("listed"), value)

@@ -37,6 +37,10 @@ class Catalog:
     def entries(self, name: str) -> Iterator[tuple[str, dict[str, Any]]]:
         yield from sorted(self.get(name).items())
 
+    def canonical(self, collection: str, key: str) -> str:
+        """The key an entry has now, for a key it was once known by (``replaces``)."""
+        return self.redirects.get(collection, {}).get(key, key)
+
 
 def file_name(collection: str) -> str:
     return f"{collection}.yaml"
@@ -79,7 +83,9 @@ def _load_files(root: Path, shown: Path) -> tuple[dict[str, Any], list[Problem]]
         label = _label(shown, path)
         if not path.exists():
             if name in schema.REQUIRED_COLLECTIONS:
-                problems.append(Problem(label, None, None, None, "required catalog file is missing"))
+                problems.append(
+                    Problem(label, None, None, None, "required catalog file is missing")
+                )
             continue
         try:
             raw[name] = yamlio.load(path, label)
@@ -122,7 +128,9 @@ def _load_rows(
         label = str(shown / rows.ROWS_DIR / path.name)
         if stem not in snapshots:
             hint = _hint(stem, snapshots)
-            problems.append(Problem(label, None, None, None, f"no snapshot {stem!r} in sources.yaml{hint}"))
+            problems.append(
+                Problem(label, None, None, None, f"no snapshot {stem!r} in sources.yaml{hint}")
+            )
             continue
         try:
             data, lines = rows.load(path, label)
@@ -193,7 +201,11 @@ def _resolved(
     shown: Path,
 ) -> Catalog:
     redirects = {
-        name: {old: key for key, e in (curated.get(name) or {}).items() for old in e.get("replaces") or []}
+        name: {
+            old: key
+            for key, e in (curated.get(name) or {}).items()
+            for old in e.get("replaces") or []
+        }
         for name in ("papers", "datasets")
     }
     source_rows = [
@@ -214,20 +226,19 @@ def _resolved(
     problems += _curated_papers(curated.get("papers") or {}, out.papers, locations)
     if problems:
         raise InvalidDataError("schema", problems)
-    out.datasets = resolve.resolve_datasets(source_rows, curated.get("datasets") or {}, out.papers, out)
+    out.datasets = resolve.resolve_datasets(
+        source_rows, curated.get("datasets") or {}, out.papers, out
+    )
     collections = dict(curated)
     collections["papers"] = out.papers
     collections["datasets"] = out.datasets
     collections["models"] = resolve.resolve_models(source_rows, curated.get("models") or {})
-    collections["sources"] = {s.id: _snapshot_record(s, curated["sources"]) for s in snapshots.values()}
+    collections["sources"] = {
+        s.id: _snapshot_record(s, curated["sources"]) for s in snapshots.values()
+    }
     collections["lists"] = curated.get("sources") or {}
     collections["conflicts"] = _conflicts(out.conflicts, curated.get("conflicts") or {})
     collections["concepts"] = _concepts(curated.get("concepts") or {}, out)
-    for name in ("corrections", "accepted"):
-        collections[name] = {
-            k: {**v, "entity": redirects["papers"].get(v["entity"], v["entity"])}
-            for k, v in (curated.get(name) or {}).items()
-        }
     for key, paper in out.papers.items():
         if ("papers", key) not in locations and paper["provenance"]:
             first = paper["provenance"][0]
@@ -273,7 +284,9 @@ def _identity_problems(
     return problems
 
 
-def _unknown_names(out: resolve.Resolved, names: resolve.Names, curated: Mapping[str, Any]) -> list[Problem]:
+def _unknown_names(
+    out: resolve.Resolved, names: resolve.Names, curated: Mapping[str, Any]
+) -> list[Problem]:
     problems = []
     for row, what, name in out.unknown_names:
         known = names.models if what == "model" else names.venues
@@ -296,7 +309,9 @@ def _unknown_names(out: resolve.Resolved, names: resolve.Names, curated: Mapping
 
 
 def _curated_papers(
-    curated: Mapping[str, Any], papers: Mapping[str, Any], locations: Mapping[tuple[str, str], Location]
+    curated: Mapping[str, Any],
+    papers: Mapping[str, Any],
+    locations: Mapping[tuple[str, str], Location],
 ) -> list[Problem]:
     """A paper no row gives must say who added it and carry what a paper needs."""
     problems = []
@@ -316,7 +331,15 @@ def _curated_papers(
             )
         for needed in ("type", "title", "year", "link"):
             if entry.get(needed) is None:
-                problems.append(Problem(where.file, where.line, key, needed, "is required for a paper no source row gives"))
+                problems.append(
+                    Problem(
+                        where.file,
+                        where.line,
+                        key,
+                        needed,
+                        "is required for a paper no source row gives",
+                    )
+                )
     return problems
 
 
@@ -384,6 +407,12 @@ def _stray_files(root: Path, shown_as: Path) -> list[Problem]:
     for path in sorted(root.glob("*.y*ml")):
         if path.name not in known:
             problems.append(
-                Problem(str(shown_as / path.name), None, None, None, f"unknown catalog file{_hint(path.name, known)}")
+                Problem(
+                    str(shown_as / path.name),
+                    None,
+                    None,
+                    None,
+                    f"unknown catalog file{_hint(path.name, known)}",
+                )
             )
     return problems

@@ -72,7 +72,12 @@ class Row:
     def order(self) -> tuple[int, str, str, int]:
         """Precedence of the row's claims: current snapshots first, newest first."""
         date = self.snapshot.date.replace("-", "")
-        return (0 if self.snapshot.current else 1, f"{99999999 - int(date):08d}", self.snapshot.list, self.line)
+        return (
+            0 if self.snapshot.current else 1,
+            f"{99999999 - int(date):08d}",
+            self.snapshot.list,
+            self.line,
+        )
 
     def provenance(self) -> dict[str, Any]:
         return {
@@ -99,9 +104,7 @@ class Names:
             normalize.name_key(k): list(v["models"])
             for k, v in (collections.get("model-readings") or {}).items()
         }
-        self.venue_kinds = {
-            k: v.get("kind") for k, v in (collections.get("venues") or {}).items()
-        }
+        self.venue_kinds = {k: v.get("kind") for k, v in (collections.get("venues") or {}).items()}
 
     def venue(self, name: str | None) -> str | None:
         return self.venues.get(normalize.name_key(name)) if name else None
@@ -269,7 +272,11 @@ class _PaperResolver:
         return record
 
     def scalar(
-        self, key: str, name: str, claims: list[tuple[Row, dict[str, Any]]], curated: Mapping[str, Any]
+        self,
+        key: str,
+        name: str,
+        claims: list[tuple[Row, dict[str, Any]]],
+        curated: Mapping[str, Any],
     ) -> Any:
         ordered = claims
         rule = "newest-snapshot"
@@ -295,9 +302,11 @@ class _PaperResolver:
         top = values[0][0]
         losers = [(r, v) for r, v in values if _comparable(name, v) != _comparable(name, winner)]
         if rule != "curator":
-            if name in ("venue", "year") and self.names.published(
-                self.venue_of(top)
-            ) and not any(self.names.published(self.venue_of(r)) for r, _ in losers):
+            if (
+                name in ("venue", "year")
+                and self.names.published(self.venue_of(top))
+                and not any(self.names.published(self.venue_of(r)) for r, _ in losers)
+            ):
                 rule = "published-venue"
             elif all(r.snapshot.current and r.snapshot.id == top.snapshot.id for r, _ in losers):
                 rule = "first-row"
@@ -306,9 +315,7 @@ class _PaperResolver:
             rule == "newest-snapshot" and any(r.snapshot.current for r, _ in losers)
         ):
             status = "open"
-        claims = "; ".join(
-            f"{v!r} ({r.snapshot.id} {r.key})" for r, v in values
-        )
+        claims = "; ".join(f"{v!r} ({r.snapshot.id} {r.key})" for r, v in values)
         self.out.conflicts[f"{key}-{name}"] = Conflict(
             "value-disagreement",
             [key],
@@ -371,7 +378,11 @@ class _PaperResolver:
             topic = topic_key(row)
             keys.append(topic)
             self.out.topics.setdefault(
-                topic, {"label": row.headings[-1] if row.headings else row.section, "list": row.snapshot.list}
+                topic,
+                {
+                    "label": row.headings[-1] if row.headings else row.section,
+                    "list": row.snapshot.list,
+                },
             )
         return sorted(set(keys))
 
@@ -560,12 +571,19 @@ def resolve_datasets(
                 slugify(d): d for x in reversed(listed) for d in _split(x.get("scene"), ",&")
             },
             "tasks": _distinct(slugify(t) for x in listed for t in _split(x.get("tasks"), "/")),
-            "task_labels": {slugify(t): t for x in reversed(listed) for t in _split(x.get("tasks"), "/")},
+            "task_labels": {
+                slugify(t): t for x in reversed(listed) for t in _split(x.get("tasks"), "/")
+            },
             "description": info,
             "landing_page": mine.get("landing_page") or url,
             "paper": mine.get("paper") or paper,
             "statistics": [
-                {"measure": s.measure, "label": s.label, "value": s.value, "approximate": s.approximate}
+                {
+                    "measure": s.measure,
+                    "label": s.label,
+                    "value": s.value,
+                    "approximate": s.approximate,
+                }
                 for s in normalize.statistics(info or "")
             ],
             "provenance": [r.provenance() for r in sorted(group, key=_file_order)],

@@ -117,7 +117,9 @@ class _Matcher:
         self.new_venues: dict[str, dict[str, str]] = {}
         self.new_models: dict[str, dict[str, str]] = {}
         self.redirects = {
-            old: key for key, e in (curated.get("papers") or {}).items() for old in e.get("replaces") or []
+            old: key
+            for key, e in (curated.get("papers") or {}).items()
+            for old in e.get("replaces") or []
         }
         self.taken |= set(self.redirects) | set(curated.get("papers") or {})
         for d_key, d in (curated.get("datasets") or {}).items():
@@ -240,7 +242,12 @@ def _source_row(key: str, row: Mapping[str, Any], data: Mapping[str, Any]) -> So
     section, _, index = str(key).rpartition("/")
     headings = tuple(((data.get("sections") or {}).get(section) or {}).get("headings") or ())
     return SourceRow(
-        section, int(index or 0), row["line"], row["kind"], headings, dict(row["listed"]),
+        section,
+        int(index or 0),
+        row["line"],
+        row["kind"],
+        headings,
+        dict(row["listed"]),
         tuple(row.get("issues") or ()),
     )
 
@@ -262,13 +269,17 @@ def sync(
     registry = curated.get("sources") or {}
     unknown = [name for name in lists if name not in registry]
     if unknown:
-        raise UsageError(f"no source list {unknown[0]!r} in {catalog_dir / 'sources.yaml'}"
-                         + _close(unknown[0], registry))
+        raise UsageError(
+            f"no source list {unknown[0]!r} in {catalog_dir / 'sources.yaml'}"
+            + _close(unknown[0], registry)
+        )
     chosen = list(lists) or sorted(registry)
     snapshots = {
         snap_id: (list_id, snap)
         for list_id in chosen
-        for snap_id, snap in sorted(registry[list_id]["snapshots"].items(), key=lambda kv: str(kv[1]["date"]))
+        for snap_id, snap in sorted(
+            registry[list_id]["snapshots"].items(), key=lambda kv: str(kv[1]["date"])
+        )
     }
     existing = _existing_rows(catalog_dir)
     before = _safe_load(catalog_dir)
@@ -288,7 +299,9 @@ def sync(
         matched = [(row, matcher.match(snap_id, row)) for row in reading.rows]
         report.snapshots[snap_id] = len(matched)
         report.findings[snap_id] = reading.findings
-        texts[f"{rows.ROWS_DIR}/{snap_id}.yaml"] = rows.dump(rows.document(snap_id, matched), snap["file"])
+        texts[f"{rows.ROWS_DIR}/{snap_id}.yaml"] = rows.dump(
+            rows.document(snap_id, matched), snap["file"]
+        )
     _add_names(docs, matcher, report)
     _rekey(docs, texts, existing, matcher, report, catalog_dir)
     for name in ("sources", "venues", "models", "papers"):
@@ -312,7 +325,16 @@ def _curated_docs(catalog_dir: Path) -> dict[str, Any]:
     if not (catalog_dir / file_name("sources")).exists():
         raise UsageError(f"{catalog_dir}: no sources.yaml; is this a catalog directory?")
     docs = {}
-    for name in ("sources", "venues", "models", "papers", "datasets", "corrections", "model-readings", "concepts"):
+    for name in (
+        "sources",
+        "venues",
+        "models",
+        "papers",
+        "datasets",
+        "corrections",
+        "model-readings",
+        "concepts",
+    ):
         path = catalog_dir / file_name(name)
         if path.exists():
             docs[name] = yamlio.load(path) or CommentedMap()
@@ -321,22 +343,31 @@ def _curated_docs(catalog_dir: Path) -> dict[str, Any]:
     return docs
 
 
-def _register(docs: dict[str, Any], curated: dict[str, Any], new: NewSnapshot, project: Path) -> None:
+def _register(
+    docs: dict[str, Any], curated: dict[str, Any], new: NewSnapshot, project: Path
+) -> None:
     """Vendor the file under sources/ and add the snapshot (and, if new, the list)."""
     if not new.file.is_file():
         raise UsageError(f"{new.file}: no such file")
     registry = docs["sources"]
     if new.list_id not in registry:
-        missing = [o for o, v in (("--title", new.title), ("--repository", new.repository)) if not v]
+        missing = [
+            o for o, v in (("--title", new.title), ("--repository", new.repository)) if not v
+        ]
         if missing:
             raise UsageError(f"{new.list_id!r} is a new list: give {' and '.join(missing)}")
         registry[new.list_id] = CommentedMap(
-            title=new.title, repository=new.repository, licence=new.licence or "none stated",
-            reader="markdown", snapshots=CommentedMap(),
+            title=new.title,
+            repository=new.repository,
+            licence=new.licence or "none stated",
+            reader="markdown",
+            snapshots=CommentedMap(),
         )
     snap_id = f"{new.list_id}-{new.commit[:7]}"
     if snap_id in registry[new.list_id]["snapshots"]:
-        raise UsageError(f"{new.list_id!r} already has snapshot {snap_id!r}; run `llm4rec-kg sync {new.list_id}` to re-read it")
+        raise UsageError(
+            f"{new.list_id!r} already has snapshot {snap_id!r}; run `llm4rec-kg sync {new.list_id}` to re-read it"
+        )
     target = Path("sources") / f"{new.list_id}-{new.date}.md"
     entry = CommentedMap(commit=new.commit, date=new.date, file=str(target))
     if new.url:
@@ -419,9 +450,11 @@ def _identifier_keys(matcher: _Matcher) -> dict[str, str]:
     out: dict[str, str] = {}
     for kind in ("arxiv", "doi"):
         for value, entity in sorted(matcher.papers.by[kind].items()):
-            key = f"arxiv-{value.replace('/', '-')}" if kind == "arxiv" else "doi-" + re.sub(
-                r"[^a-z0-9.]+", "-", value
-            ).strip("-")
+            key = (
+                f"arxiv-{value.replace('/', '-')}"
+                if kind == "arxiv"
+                else "doi-" + re.sub(r"[^a-z0-9.]+", "-", value).strip("-")
+            )
             out.setdefault(entity, key)
     return out
 
@@ -450,9 +483,13 @@ def _diff(before: Catalog | None, after: Catalog, report: SyncReport) -> None:
     old = before.get("papers") if before else {}
     new = after.get("papers")
     redirects = after.redirects.get("papers", {})
-    report.added = sorted(k for k in new if k not in old and k not in {redirects.get(o) for o in old})
+    report.added = sorted(
+        k for k in new if k not in old and k not in {redirects.get(o) for o in old}
+    )
     for key, paper in sorted(new.items()):
-        was = old.get(key) or next((old[o] for o, n in redirects.items() if n == key and o in old), None)
+        was = old.get(key) or next(
+            (old[o] for o, n in redirects.items() if n == key and o in old), None
+        )
         if was is None:
             continue
         changes = [(f, was.get(f), paper.get(f)) for f in DIFF_FIELDS if was.get(f) != paper.get(f)]

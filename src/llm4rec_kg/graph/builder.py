@@ -167,7 +167,10 @@ class _Builder:
                     yield c, SKOS.definition, _lit(concept["definition"])
                 if concept.get("scope_note"):
                     yield c, SKOS.scopeNote, _lit(concept["scope_note"])
-                for field, prop in (("exact_match", SKOS.exactMatch), ("broad_match", SKOS.broadMatch)):
+                for field, prop in (
+                    ("exact_match", SKOS.exactMatch),
+                    ("broad_match", SKOS.broadMatch),
+                ):
                     if concept.get(field):
                         yield c, prop, self.concept("paradigm", concept[field])
 
@@ -363,7 +366,11 @@ class _Builder:
                 (s, RDF.type, L4R.Correction),
                 (s, RDF.type, PROV.Entity),
                 (s, RDFS.label, _lit(key)),
-                (s, L4R.corrects, self.iri("papers", correction["entity"])),
+                (
+                    s,
+                    L4R.corrects,
+                    self.iri("papers", self.catalog.canonical("papers", correction["entity"])),
+                ),
                 (s, L4R.field, _lit(correction["field"])),
                 (s, RDFS.comment, _lit(correction["reason"])),
             )

@@ -44,9 +44,11 @@ def check(catalog_dir: Path, graph: Graph, base: str) -> list[Problem]:
     have = minted(graph, base)
     label = str(catalog_dir / LEDGER)
     problems = []
-    lines = (catalog_dir / LEDGER).read_text(encoding="utf-8").splitlines() if (
-        catalog_dir / LEDGER
-    ).exists() else []
+    lines = (
+        (catalog_dir / LEDGER).read_text(encoding="utf-8").splitlines()
+        if (catalog_dir / LEDGER).exists()
+        else []
+    )
     for number, line in enumerate(lines, 1):
         path = line.strip()
         if path and not path.startswith("#") and path not in have:

@@ -284,8 +284,12 @@ def rdf_chunks(graph: Graph, base: str, turtle: str | None = None) -> list[str]:
 
     if turtle is not None and len(graph) <= CHUNK_TRIPLES:
         return [turtle]
+    from llm4rec_kg.publish.exports import ntriples
+
+    # Oxigraph writes a store in the order triples went in: sorted in, sorted out, whatever
+    # order rdflib (and so the hash seed) would give.
     store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     prefixes = display_prefixes(base)
 
     def dump(part: Any) -> str:
@@ -297,7 +301,7 @@ def rdf_chunks(graph: Graph, base: str, turtle: str | None = None) -> list[str]:
     chunks: list[str] = []
     current, size = ox.Store(), 0
     for subject in sorted({q.subject for q in store}, key=str):
-        quads = list(store.quads_for_pattern(subject, None, None))
+        quads = sorted(store.quads_for_pattern(subject, None, None), key=str)
         current.extend(quads)
         size += len(quads)
         if size >= CHUNK_TRIPLES:

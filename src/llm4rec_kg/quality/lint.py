@@ -142,12 +142,27 @@ def rows_from_markdown(path: Path) -> tuple[list[LintRow], list[Finding]]:
     """The rows a reader gives for a list file, and its findings on malformed rows."""
     reading = read_markdown(path)
     rows = [
-        LintRow(str(path), row.line, row.section, row.index, row.kind, _cells(row.listed), source_line=row.line)
+        LintRow(
+            str(path),
+            row.line,
+            row.section,
+            row.index,
+            row.kind,
+            _cells(row.listed),
+            source_line=row.line,
+        )
         for row in reading.rows
     ]
     findings = [
-        Finding("malformed-row", "warning", str(path), f.line, "row", f.message,
-                "fix the row in the list, or report it upstream")
+        Finding(
+            "malformed-row",
+            "warning",
+            str(path),
+            f.line,
+            "row",
+            f.message,
+            "fix the row in the list, or report it upstream",
+        )
         for f in reading.findings
     ]
     return rows, findings
@@ -165,7 +180,9 @@ def rows_from_catalog(catalog: Catalog) -> list[LintRow]:
                 rows.append(
                     LintRow(
                         record.get("file") or (where.file if where else collection),
-                        record.get("yaml_line") if record.get("file") else (where.line if where else None),
+                        record.get("yaml_line")
+                        if record.get("file")
+                        else (where.line if where else None),
                         record["section"],
                         record["row"],
                         kind,
@@ -522,6 +539,11 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Findings that come from elsewhere than the row rules: readers (malformed rows) and the
+# check of corrections against the rows.
+OTHER_RULES = frozenset({"malformed-row", "stale-correction", "obsolete-correction"})
+
+
 def run_rules(rows: list[LintRow], aliases: Aliases) -> list[Finding]:
     findings = [f for rule in RULES.values() for f in rule(rows, aliases)]
     return sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.where, f.message))
@@ -568,8 +590,14 @@ def _normalized(finding: Finding, entry: Mapping[str, Any] | None) -> str | None
         and not (normalize.tracking_params(str(entry.get("code") or "")))
     ):
         return "stored without the parameters"
-    if rule == "placeholder-name" and not entry.get("short_name"):
+    if rule == "placeholder-name":
+        if entry.get("short_name"):
+            return f"the short name comes from another row: {entry['short_name']!r}"
         return "stored without a short name"
+    if rule == "shared-short-name":
+        return "kept as distinct papers; a shared-short-name conflict records the clash"
+    if rule == "malformed-row":
+        return "the row is kept with what could be read; its cells stay as listed"
     if (
         rule == "duplicate-identifier"
         and finding.severity == "warning"
@@ -583,8 +611,14 @@ def resolve(findings: list[Finding], catalog: Catalog) -> list[Finding]:
     corrections: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
     for key, correction in catalog.entries("corrections"):
         for rule in correction.get("resolves") or []:
-            corrections[(rule, correction["entity"])] = (key, correction)
-    accepted = {(a["rule"], a["entity"]): (key, a) for key, a in catalog.entries("accepted")}
+            corrections[(rule, catalog.canonical("papers", correction["entity"]))] = (
+                key,
+                correction,
+            )
+    accepted = {
+        (a["rule"], catalog.canonical("papers", a["entity"])): (key, a)
+        for key, a in catalog.entries("accepted")
+    }
     entries = {**catalog.get("datasets"), **catalog.get("models"), **catalog.get("papers")}
     for finding in findings:
         ident = (finding.rule, finding.entity or "")
@@ -677,7 +711,9 @@ def lint_catalog(catalog: Catalog) -> Report:
         by_snapshot[row.snapshot].append(row)
     findings = [f for _, group in sorted(by_snapshot.items()) for f in run_rules(group, aliases)]
     findings += [
-        _finding("malformed-row", "warning", row, issue, "fix the row in the list, or report it upstream")
+        _finding(
+            "malformed-row", "warning", row, issue, "fix the row in the list, or report it upstream"
+        )
         for row in rows
         for issue in row.issues
     ]
@@ -698,18 +734,19 @@ def lint_catalog(catalog: Catalog) -> Report:
         findings.append(
             Finding(
                 "obsolete-correction",
-                "warning",
+                "info",
                 where.file if where else "corrections.yaml",
                 where.line if where else None,
                 key,
                 f"the current snapshots no longer list this value; they list {now!r}",
                 "the lists fixed it: keep the correction for the earlier snapshots' rows, "
                 "or remove it",
+                catalog.canonical("papers", catalog.get("corrections")[key]["entity"]),
             )
         )
     known = set(catalog.get("papers")) | set(catalog.get("datasets")) | set(catalog.get("models"))
     for key, acceptance in catalog.entries("accepted"):
-        if acceptance["entity"] not in known:
+        if catalog.canonical("papers", acceptance["entity"]) not in known:
             where = catalog.locations.get(("accepted", key))
             findings.append(
                 Finding(

@@ -35,7 +35,9 @@ def read_snapshot(path: Path, reader: str = "markdown", shown_as: str | None = N
         name = shown_as or str(path)
         seen = reading.seen or ["no table and no list item with links"]
         problems = [Problem(name, None, None, None, "nothing could be read: " + "; ".join(seen))]
-        problems += [Problem(name, f.line, None, None, f"skipped: {f.message}") for f in reading.findings]
+        problems += [
+            Problem(name, f.line, None, None, f"skipped: {f.message}") for f in reading.findings
+        ]
         raise InvalidDataError("read", problems)
     return reading
 

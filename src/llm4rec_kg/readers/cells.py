@@ -35,7 +35,7 @@ def year(text: str | None) -> int | None:
 
 
 def publication(text: str | None) -> Publication:
-    """"WWW 2024" -> WWW, 2024; "RecSys 2023 Short Paper" -> RecSys, 2023, Short Paper;
+    """ "WWW 2024" -> WWW, 2024; "RecSys 2023 Short Paper" -> RecSys, 2023, Short Paper;
     "SIGIR 2023 workshop" -> "SIGIR workshop", 2023; "Preprint" -> Preprint, no year."""
     text = value(text)
     if text is None:
@@ -67,7 +67,7 @@ _SCALE = {"k": 10**3, "m": 10**6, "b": 10**9, "t": 10**12}
 
 
 def parameters(text: str) -> int | None:
-    """"7B" -> 7000000000; "7.1B" -> 7100000000; "110M" -> 110000000."""
+    """ "7B" -> 7000000000; "7.1B" -> 7100000000; "110M" -> 110000000."""
     match = _SIZE.match(text.strip())
     if match is None:
         return None

@@ -226,7 +226,9 @@ class _TableReader:
             if any(not lk.href.strip() for lk in cell.links):
                 issues.append(f"empty link in the {meaning} cell")
             if cell.broken:
-                issues.append(f"nested or broken link in the {meaning} cell; its links are not used")
+                issues.append(
+                    f"nested or broken link in the {meaning} cell; its links are not used"
+                )
         listed = self.listed(cells)
         if not listed:
             self.reading.findings.append(ReadFinding(row.line, "row has no cells; skipped"))
@@ -337,7 +339,9 @@ def read_item(item: Item, index: int, reading: Reading) -> None:
         roles["link"] = roles.pop("url")
     lead = _lead(cell)
     if not lead:
-        reading.findings.append(ReadFinding(item.line, "list item has no title before its links; skipped"))
+        reading.findings.append(
+            ReadFinding(item.line, "list item has no title before its links; skipped")
+        )
         return
     if "link" not in roles:
         issues.append("no paper link (a link labelled paper or pdf)")
