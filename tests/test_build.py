@@ -86,7 +86,8 @@ def test_real_catalog_has_every_source_row(real_build: pipeline.BuildResult) -> 
         "wlik-c7c95ab related-survey": 9,
         "wlik-c7c95ab related-tutorial": 2,
         "wlik-c7c95ab common-datasets": 9,
-        "wlik-c7c95ab single-card-debuggable-generative-language-models-that-support-chinese-corpus": 7,
+        "wlik-c7c95ab single-card-debuggable-generative-language-models-that-support-chinese"
+        "-corpus": 7,
     }
     per_snapshot: dict[str, int] = {}
     for key, count in figures.source_rows.items():

@@ -83,7 +83,9 @@ def test_a_bad_row_field_names_the_rows_file_line_and_row(small_catalog: Path) -
     _edit(rows, "    kind: survey\n", "    kind: essay\n")
     line = _line(rows, "  related-survey/1:")
     (problem,) = _problems(small_catalog)
-    assert problem.startswith(f"{small_catalog}/rows/test-list-abc1234.yaml:{line}: related-survey/1.kind: ")
+    assert problem.startswith(
+        f"{small_catalog}/rows/test-list-abc1234.yaml:{line}: related-survey/1.kind: "
+    )
     assert "'essay' is not one of: paper, survey, tutorial, dataset, model" in problem
 
 
@@ -102,13 +104,25 @@ def test_rows_files_and_the_registry_must_agree(small_catalog: Path) -> None:
     rows = small_catalog / "rows"
     (rows / "test-list-abc1234.yaml").rename(rows / "test-list-abc1235.yaml")
     problems = _problems(small_catalog)
-    assert f"{rows}/test-list-abc1235.yaml: no snapshot 'test-list-abc1235' in sources.yaml (did you mean 'test-list-abc1234'?)" in problems
-    assert any(p.endswith("test-list-abc1234: no rows file rows/test-list-abc1234.yaml: run `llm4rec-kg sync`") for p in problems)
+    assert (
+        f"{rows}/test-list-abc1235.yaml: no snapshot 'test-list-abc1235' in sources.yaml "
+        "(did you mean 'test-list-abc1234'?)" in problems
+    )
+    assert any(
+        p.endswith(
+            "test-list-abc1234: no rows file rows/test-list-abc1234.yaml: run `llm4rec-kg sync`"
+        )
+        for p in problems
+    )
 
 
 def test_yaml_aliases_in_a_rows_file_are_refused(small_catalog: Path) -> None:
     rows = small_catalog / "rows" / "test-list-abc1234.yaml"
-    rows.write_text(rows.read_text().replace("snapshot: test-list-abc1234", "snapshot: &s test-list-abc1234\nx: *s", 1))
+    rows.write_text(
+        rows.read_text().replace(
+            "snapshot: test-list-abc1234", "snapshot: &s test-list-abc1234\nx: *s", 1
+        )
+    )
     (problem,) = _problems(small_catalog)
     assert problem.endswith("YAML aliases are not allowed")
 

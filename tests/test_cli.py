@@ -106,15 +106,28 @@ def test_sync_dry_run_writes_nothing(seed_catalog: Path) -> None:
 def test_sync_of_an_unknown_list_exits_2_with_a_suggestion(small_catalog: Path) -> None:
     code, _, err = _run("sync", "test-lst", "--catalog", str(small_catalog))
     assert code == 2
-    assert err == f"error: no source list 'test-lst' in {small_catalog / 'sources.yaml'} (did you mean 'test-list'?)\n"
+    assert (
+        err == f"error: no source list 'test-lst' in {small_catalog / 'sources.yaml'} "
+        "(did you mean 'test-list'?)\n"
+    )
 
 
-def test_sync_of_a_file_with_nothing_to_read_exits_1_and_writes_nothing(small_catalog: Path) -> None:
+def test_sync_of_a_file_with_nothing_to_read_exits_1_and_writes_nothing(
+    small_catalog: Path,
+) -> None:
     unknown = Path(__file__).parent / "fixtures" / "lists" / "unknown-shape.md"
     before = (small_catalog / "sources.yaml").read_text()
     code, out, err = _run(
-        "sync", "test-list", "--file", str(unknown), "--commit", "fedcba9", "--date", "2025-01-01",
-        "--catalog", str(small_catalog),
+        "sync",
+        "test-list",
+        "--file",
+        str(unknown),
+        "--commit",
+        "fedcba9",
+        "--date",
+        "2025-01-01",
+        "--catalog",
+        str(small_catalog),
     )
     assert code == 1 and out == ""
     assert "nothing could be read" in err and "Traceback" not in err

@@ -12,8 +12,6 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
 from conftest import VENDORED
-
-SHARED_SOURCE = VENDORED / "llm4rec-awesome-papers-2023-12-08.md"
 from llm4rec_kg import pipeline
 from llm4rec_kg.catalog import load_catalog
 from llm4rec_kg.catalog.sync import sync
@@ -21,6 +19,8 @@ from llm4rec_kg.cli import main
 from llm4rec_kg.errors import InvalidDataError
 from llm4rec_kg.graph.vocab import L4R, SH
 from llm4rec_kg.quality import lint
+
+SHARED_SOURCE = VENDORED / "llm4rec-awesome-papers-2023-12-08.md"
 
 HEAD = "## No Tuning\n\n| Name | Paper | Venue | Year | Code | LLM |\n|--|--|--|--|--|--|\n"
 
@@ -245,7 +245,8 @@ def test_stale_correction_is_reported_and_stops_the_build(small_catalog: Path) -
     _add(
         small_catalog / "corrections.yaml",
         (
-            "gamma-year:\n  entity: arxiv-2301.00002\n  field: year\n  listed: '1999'\n  corrected: 2024\n"
+            "gamma-year:\n  entity: arxiv-2301.00002\n  field: year\n  listed: '1999'\n"
+            "  corrected: 2024\n"
             "  reason: x\n  source: y\n"
         ),
     )

@@ -9,7 +9,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from llm4rec_kg.cli import main
@@ -20,8 +19,17 @@ from llm4rec_kg.sparql.results import Result, Term
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMED = queries.load_all()
-PAPERS = yaml.safe_load((ROOT / "catalog" / "papers.yaml").read_text())
-MODELS = yaml.safe_load((ROOT / "catalog" / "models.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def papers(real_build: BuildResult) -> dict:
+    """The papers as the graph states them: resolved from the rows, corrections applied."""
+    return real_build.validated.catalog.get("papers")
+
+
+@pytest.fixture(scope="module")
+def models(real_build: BuildResult) -> dict:
+    return real_build.validated.catalog.get("models")
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +58,12 @@ def test_every_named_query_returns_rows_on_the_real_catalog(
     assert result.rows or result.triples, name
 
 
-def test_papers_per_llm_matches_the_catalog(engine: engines.EmbeddedEngine) -> None:
+def test_papers_per_llm_matches_the_catalog(
+    engine: engines.EmbeddedEngine, papers: dict, models: dict
+) -> None:
     expected = Counter(
-        MODELS[m]["label"]
-        for p in PAPERS.values()
+        models[m]["label"]
+        for p in papers.values()
         if p["type"] == "paper"
         for m in p.get("models", [])
     )
@@ -61,18 +71,21 @@ def test_papers_per_llm_matches_the_catalog(engine: engines.EmbeddedEngine) -> N
     assert {r["label"].value: int(r["papers"].value) for r in result.rows} == expected
 
 
-def test_papers_using_llm_accepts_any_alias(engine: engines.EmbeddedEngine) -> None:
-    by_label = run(engine, "papers-using-llm", llm="LLaMA").column("paper")
-    assert by_label == run(engine, "papers-using-llm", llm="llama-7b").column("paper")
-    assert "TALLRec" in by_label and len(by_label) == sum(
-        "llama" in p.get("models", []) for p in PAPERS.values()
+def test_papers_using_llm_accepts_any_alias(engine: engines.EmbeddedEngine, papers: dict) -> None:
+    by_label = run(engine, "papers-using-llm", llm="LLaMA")
+    assert by_label.column("paper") == run(engine, "papers-using-llm", llm="llama-7b").column(
+        "paper"
+    )
+    # One row per code repository: ONCE has two.
+    assert "TALLRec" in by_label.column("paper") and len(set(by_label.column("p"))) == sum(
+        "llama" in p.get("models", []) for p in papers.values()
     )
 
 
-def test_fine_tuned_llama2_with_code(engine: engines.EmbeddedEngine) -> None:
+def test_fine_tuned_llama2_with_code(engine: engines.EmbeddedEngine, papers: dict) -> None:
     expected = sorted(
-        p.get("short_name")
-        for p in PAPERS.values()
+        p.get("short_name") or p["title"]
+        for p in papers.values()
         if "llama-2" in p.get("models", [])
         and p.get("code")
         and p.get("paradigm") == "supervised-fine-tuning"
@@ -97,19 +110,22 @@ def test_papers_since_year_binds_an_integer(engine: engines.EmbeddedEngine) -> N
     assert len(run(engine, "papers-since-year", since="2022").rows) > len(since_2023)
 
 
-def test_unresolved_conflicts_lists_open_ones_only(engine: engines.EmbeddedEngine) -> None:
-    conflicts = yaml.safe_load((ROOT / "catalog" / "conflicts.yaml").read_text())
+def test_unresolved_conflicts_lists_open_ones_only(
+    engine: engines.EmbeddedEngine, real_build: BuildResult
+) -> None:
+    conflicts = real_build.validated.catalog.get("conflicts")
+    assert any(c["status"] == "open" for c in conflicts.values())
     open_ids = {k for k, c in conflicts.items() if c["status"] == "open"}
     assert set(run(engine, "unresolved-conflicts").column("conflict")) == open_ids
 
 
 def test_open_models_fine_tuned_are_from_the_single_gpu_table(
-    engine: engines.EmbeddedEngine,
+    engine: engines.EmbeddedEngine, models: dict
 ) -> None:
-    models = set(run(engine, "open-models-fine-tuned").column("model"))
-    assert models and all(
-        any(m["label"] == label and m.get("open_source") for m in MODELS.values())
-        for label in models
+    found = set(run(engine, "open-models-fine-tuned").column("model"))
+    assert found and all(
+        any(m["label"] == label and m.get("open_source") for m in models.values())
+        for label in found
     )
 
 
@@ -171,11 +187,14 @@ def test_cli_table_shortens_iris() -> None:
     assert lines[-1] == f"({len(lines) - 3} rows)"
 
 
-def test_cli_csv_with_a_parameter() -> None:
+def test_cli_csv_with_a_parameter(papers: dict) -> None:
     code, out, _ = _cli("papers-using-llm", "--param", "llm=Llama-2", "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert {r["paper"] for r in rows} == {"LLaRA", "E4SRec", "LlamaRec"}
+    expected = {
+        p.get("short_name") or p["title"] for p in papers.values() if "llama-2" in p["models"]
+    }
+    assert {r["paper"] for r in rows} == expected and {"LLaRA", "E4SRec", "LlamaRec"} <= expected
     assert all(r["llm"] == "Llama-2" for r in rows)
 
 

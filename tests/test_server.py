@@ -8,14 +8,17 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from llm4rec_kg.sparql import queries
+from llm4rec_kg.sparql import engines, queries
 from servers import llm4rec_server
+
+EXPORTS = Path(__file__).resolve().parent.parent / "exports"
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 TALLREC = "https://w3id.org/llm4rec/paper/arxiv-2305.00447"
@@ -76,7 +79,9 @@ def test_direct_post_csv_and_tsv(url: str) -> None:
         )
         assert status == 200 and headers["Content-Type"].startswith(accept)
         rows = list(csv.reader(io.StringIO(body.decode()), delimiter=sep))
-        assert len(rows) == 4  # header and LLaRA, E4SRec, LlamaRec
+        embedded = engines.store_from_file(str(EXPORTS / "llm4rec.nt")).query(query)
+        assert len(rows) == 1 + len(list(embedded))
+        assert {"LLaRA", "E4SRec", "LlamaRec"} <= {row[1] for row in rows[1:]}
 
 
 def test_construct_in_three_formats(url: str) -> None:

@@ -102,10 +102,8 @@ def test_snapshots_replayed_in_order_keep_iris_lose_nothing_and_do_not_churn(
         ].values()
     }
     for s, p, _ in set(v2) - set(v3):
-        assert (
-            s == URIRef(BASE + "source/evo")
-            and str(p) == L4R + "currentSnapshot"
-            or any(str(s).startswith(prefix) for prefix in listed)
+        assert (s == URIRef(BASE + "source/evo") and str(p) == L4R + "currentSnapshot") or any(
+            str(s).startswith(prefix) for prefix in listed
         ), (s, p)
     untouched = URIRef(BASE + "paper/arxiv-2301.00003")  # not in the third snapshot
     assert set(v2.triples((untouched, None, None))) == set(v3.triples((untouched, None, None)))

@@ -122,8 +122,10 @@ def check(catalog: Catalog) -> list[Problem]:
                     )
                 )
             seen = [v for v in [_listed(dict(row.listed), field)] if v is not None]
-        else:
+        elif entry is not None:
             seen = listed_values(entry, field)
+        else:
+            continue
         if listed is not None and str(listed) not in seen:
             problems.append(
                 Problem(

@@ -278,7 +278,8 @@ def _identity_problems(
                         where.line,
                         new,
                         "replaces",
-                        f"{old!r} is still an entry of its own; an id that redirects cannot be reused",
+                        f"{old!r} is still an entry of its own; "
+                        "an id that redirects cannot be reused",
                     )
                 )
     return problems

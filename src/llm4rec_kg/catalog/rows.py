@@ -58,12 +58,12 @@ def load(path: Path, label: str) -> tuple[Any, dict[str, int]]:
         ) from err
     lines = {}
     in_rows = False
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith("rows:"):
+    for number, text_line in enumerate(text.splitlines(), 1):
+        if text_line.startswith("rows:"):
             in_rows = True
-        elif line and not line.startswith(" "):
+        elif text_line and not text_line.startswith(" "):
             in_rows = False
-        elif in_rows and (match := _ROW_KEY.match(line)):
+        elif in_rows and (match := _ROW_KEY.match(text_line)):
             lines[match.group(1).strip("'\"")] = number
     return data, lines
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from llm4rec_kg.catalog.yamlio import line_of
 from llm4rec_kg.errors import Problem
+from llm4rec_kg.readers.shapes import KINDS, LISTED_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,6 @@ def _list(items: Field, **kw: Any) -> Field:
 def _record(fields: Mapping[str, Field], **kw: Any) -> Field:
     return Field("record", fields=fields, **kw)
 
-
-from llm4rec_kg.readers.shapes import KINDS, LISTED_COLUMNS
 
 # A paper the lists do not give: who added it, when, and the evidence for it.
 CURATOR_PROVENANCE = _list(

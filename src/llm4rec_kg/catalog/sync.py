@@ -168,7 +168,7 @@ class _Matcher:
         previous = ((self.existing.get(snapshot) or {}).get("rows") or {}).get(row.key)
         fix = self.link_fixes.get(f"{snapshot}/{row.key}")
         if previous and _same_row(previous, row) and fix is None:
-            entity = self.redirects.get(previous["entity"], previous["entity"])
+            entity = str(self.redirects.get(previous["entity"], previous["entity"]))
         elif row.kind == "model":
             entity = self.model(resolve.model_name(row.listed) or row.key)
         elif row.kind == "dataset":
@@ -201,7 +201,7 @@ class _Matcher:
 
     def _new_name(self, kind: str, name: str) -> str:
         index = self.names.models if kind == "model" else self.names.venues
-        existing = set((self.curated.get(f"{kind}s") or {})) | set(index.values())
+        existing = set(self.curated.get(f"{kind}s") or {}) | set(index.values())
         key = _unique_in(slugify(name) or kind, existing)
         index[normalize.name_key(name)] = key
         (self.new_models if kind == "model" else self.new_venues)[key] = {"label": name}
@@ -366,7 +366,8 @@ def _register(
     snap_id = f"{new.list_id}-{new.commit[:7]}"
     if snap_id in registry[new.list_id]["snapshots"]:
         raise UsageError(
-            f"{new.list_id!r} already has snapshot {snap_id!r}; run `llm4rec-kg sync {new.list_id}` to re-read it"
+            f"{new.list_id!r} already has snapshot {snap_id!r}; "
+            f"run `llm4rec-kg sync {new.list_id}` to re-read it"
         )
     target = Path("sources") / f"{new.list_id}-{new.date}.md"
     entry = CommentedMap(commit=new.commit, date=new.date, file=str(target))

@@ -84,7 +84,7 @@ def atomic_write(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         # mkstemp makes the file 0600; keep the mode the file had (or the umask's default).
-        os.chmod(tmp, _mode_of(path))
+        Path(tmp).chmod(_mode_of(path))
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -9,9 +9,8 @@ failure part-way leaves the target graph as it was. Credentials come from the en
 from __future__ import annotations
 
 import contextlib
+import http.client
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -59,24 +58,40 @@ def _sibling(url: str, name: str) -> str:
 
 
 def _request(method: str, url: str, body: bytes, media: str, timeout: float) -> None:
-    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": media})
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SourceError(f"{url}: not an http(s) URL of a store")
+    connection_class = (
+        http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    headers = {"Content-Type": media, "Content-Length": str(len(body))}
     if header := auth_header():
-        request.add_header("Authorization", header)
+        headers["Authorization"] = header
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as err:
-        detail = err.read().decode("utf-8", errors="replace").strip()[:300]
-        if err.code in (401, 403):
-            raise SourceError(
-                f"{url}: authentication failed (HTTP {err.code}); set "
-                "LLM4REC_USER and LLM4REC_PASSWORD, or LLM4REC_TOKEN"
-            ) from err
-        raise SourceError(f"{url}: HTTP {err.code}: {detail or err.reason}") from err
-    except urllib.error.URLError as err:
-        raise SourceError(f"{url}: cannot reach the store: {err.reason}") from err
+        # A store may answer before it has read the whole body (a 401, say): its answer,
+        # not the broken pipe, says why.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            connection.request(method, path, body=body, headers=headers)
+        try:
+            response = connection.getresponse()
+            detail = response.read().decode("utf-8", errors="replace").strip()[:300]
+        except (http.client.HTTPException, OSError) as err:
+            raise SourceError(f"{url}: cannot reach the store: {err}") from err
+    except ConnectionError as err:
+        raise SourceError(f"{url}: cannot reach the store: {err}") from err
     except OSError as err:
-        raise SourceError(f"{url}: upload failed: {err}") from err
+        raise SourceError(f"{url}: cannot reach the store: {err}") from err
+    finally:
+        connection.close()
+    if response.status in (401, 403):
+        raise SourceError(
+            f"{url}: authentication failed (HTTP {response.status}); set "
+            "LLM4REC_USER and LLM4REC_PASSWORD, or LLM4REC_TOKEN"
+        )
+    if not 200 <= response.status < 300:
+        raise SourceError(f"{url}: HTTP {response.status}: {detail or response.reason}")
 
 
 def _graph_url(target: Target, graph: str) -> str:

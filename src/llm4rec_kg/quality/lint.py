@@ -22,8 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llm4rec_kg.catalog import Catalog
-from llm4rec_kg.readers import normalize
-from llm4rec_kg.readers import cells, read_markdown
+from llm4rec_kg.readers import cells, normalize, read_markdown
 from llm4rec_kg.readers.markdown import PLACEHOLDERS
 
 SEVERITIES = ("error", "warning", "info")

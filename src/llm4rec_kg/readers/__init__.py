@@ -13,7 +13,7 @@ from pathlib import Path
 
 from llm4rec_kg.errors import InvalidDataError, Problem
 from llm4rec_kg.readers import markdown, shapes
-from llm4rec_kg.readers.shapes import Reading, ReadFinding, SourceRow
+from llm4rec_kg.readers.shapes import ReadFinding, Reading, SourceRow
 
 
 def read_markdown(path: Path) -> Reading:

@@ -59,7 +59,9 @@ class ModelMention:
 
 
 # "/" splits names, except before a bare number ("CLIP-B/32" is one name).
-_MODEL_SPLIT = re.compile(r"\s*(?:,|，|/(?!\d+\b)|\+|&|;|\band\b)\s*")
+_MODEL_SPLIT = re.compile(
+    r"\s*(?:,|\uff0c|/(?!\d+\b)|\+|&|;|\band\b)\s*"
+)  # \uff0c: a full-width comma
 _PAREN = re.compile(r"\s*\(([^)]*)\)\s*")
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmbt])$", re.IGNORECASE)
 _SUFFIX_SIZE = re.compile(r"[-_ ](\d+(?:\.\d+)?)\s*([mbt])$", re.IGNORECASE)

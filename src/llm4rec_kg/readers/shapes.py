@@ -384,7 +384,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 def _split_lead(lead: str) -> tuple[str, str | None]:
     """Title and the "Venue Year" text after it: the last comma-separated parts that hold
     a year, or a bare venue word after the title."""
-    parts = [p.strip() for p in re.split(r"[,，]\s*", lead)]
+    parts = [p.strip() for p in re.split(r"[,\uff0c]\s*", lead)]  # \uff0c: a full-width comma
     for cut in range(len(parts) - 1, 0, -1):
         tail = ", ".join(parts[cut:])
         if _YEAR.search(tail) and len(tail) < 60:
