@@ -62,7 +62,8 @@ class SyncReport:
     changed: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
     rekeyed: list[tuple[str, str]] = field(default_factory=list)
     new_names: list[tuple[str, str, str | None]] = field(default_factory=list)  # kind, name, close
-    files: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # catalog files written, relative to it
+    vendored: list[str] = field(default_factory=list)  # snapshot files copied under sources/
     dry_run: bool = False
 
     @property
@@ -316,7 +317,8 @@ def sync(
             (project / name).write_bytes(data)
         for name, text in sorted(changed.items()):
             yamlio.atomic_write(catalog_dir / name, text)
-    report.files = sorted(changed) + [f"../{name}" for name in vendored]
+    report.files = sorted(changed)
+    report.vendored = sorted(vendored)
     _diff(before, after, report)
     return report
 
@@ -548,6 +550,7 @@ def render(report: SyncReport, catalog_dir: Path) -> str:
         lines.append("no change")
     verb = "would write" if report.dry_run else "wrote"
     lines += [f"{verb} {catalog_dir / name}" for name in report.files]
+    lines += [f"{verb} {catalog_dir.parent / name}" for name in report.vendored]
     if report.dry_run:
         lines.append("dry run: nothing was written")
     return "\n".join(lines)
