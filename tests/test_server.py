@@ -255,3 +255,23 @@ def test_serve_an_export_file(real_build: object) -> None:
     assert int(body["results"]["bindings"][0]["n"]["value"]) == (
         real_build.validated.triples  # type: ignore[attr-defined]
     )
+
+
+def test_an_iri_published_before_a_rekey_redirects_permanently(url: str) -> None:
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    for path, target in (
+        ("/paper/llara", "/paper/arxiv-2312.02445"),
+        ("/paper/genre.ttl", "/paper/arxiv-2305.06566.ttl"),
+        ("/correction/once-arxiv", "/correction/once-title"),
+    ):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        connection.request("GET", path, headers={"Accept": "text/turtle"})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert (response.status, response.getheader("Location")) == (301, target), path
+    status, _, body = fetch(f"{url}/paper/llara", headers={"Accept": "text/turtle"})
+    assert status == 200 and b"LLaRA" in body

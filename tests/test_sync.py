@@ -149,7 +149,7 @@ def test_a_cell_of_two_models_with_sizes_is_two_models(make_catalog: MakeCatalog
 def test_new_names_are_reported_with_the_closest_known_name(seed_catalog: Path) -> None:
     register(seed_catalog.parent, {"html": [("ddddddd", "2024-02-01", LISTS / "tables-html.md")]})
     report = sync(seed_catalog)
-    assert ("venue", "Avrxi", None) in report.new_names
+    assert ("venue", "Avrxi", "arXiv") in report.new_names  # close to, not taken for, arXiv
     assert ("model", "Qwen2-1.5", None) in report.new_names
     assert ("venue", "Recsys", None) not in report.new_names  # an alias already knows it
 

@@ -404,13 +404,21 @@ def _safe_load(catalog_dir: Path) -> Catalog | None:
 def _add_names(docs: dict[str, Any], matcher: _Matcher, report: SyncReport) -> None:
     for kind, new in (("venue", matcher.new_venues), ("model", matcher.new_models)):
         doc = docs.setdefault(f"{kind}s", CommentedMap())
-        labels = [str(e.get("label", k)) for k, e in doc.items()]
+        # Close matches are judged case-blind over labels and aliases ("Avrxi" is near
+        # "arxiv"), and shown as the label.
+        names = {
+            str(name).casefold(): str(e.get("label", k))
+            for k, e in doc.items()
+            for name in [e.get("label", k), *(e.get("aliases") or [])]
+        }
         for key, entry in sorted(new.items()):
             if key in doc:
                 continue
             doc[key] = CommentedMap(label=entry["label"])
-            close = difflib.get_close_matches(entry["label"], labels, n=1, cutoff=0.7)
-            report.new_names.append((kind, entry["label"], close[0] if close else None))
+            close = difflib.get_close_matches(
+                entry["label"].casefold(), sorted(names), n=1, cutoff=0.6
+            )
+            report.new_names.append((kind, entry["label"], names[close[0]] if close else None))
 
 
 def _rekey(

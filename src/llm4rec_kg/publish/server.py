@@ -58,6 +58,9 @@ CORS = {
 }
 
 
+DCTERMS_REPLACED = "http://purl.org/dc/terms/isReplacedBy"
+
+
 @dataclass
 class ServeConfig:
     host: str = "127.0.0.1"
@@ -303,6 +306,13 @@ class Handler(BaseHTTPRequestHandler):
         outbound = list(self.site.store.quads_for_pattern(iri, None, None))
         if not outbound:
             return self._error(HTTPStatus.NOT_FOUND, f"no entity at {path}")
+        if (moved := self._replaced_by(outbound)) is not None:
+            return self._send(
+                HTTPStatus.MOVED_PERMANENTLY,
+                f"{iri.value} is now {moved}\n",
+                "text/plain",
+                {"Location": moved[len(self.site.config.base.rstrip("/")) :] + suffix},
+            )
         if suffix:
             media: str | None = SUFFIXES[suffix]
         else:
@@ -315,6 +325,15 @@ class Handler(BaseHTTPRequestHandler):
         self._send(
             HTTPStatus.OK, results.to_rdf(result, GRAPH_TYPES[media], self.site.prefixes), media
         )
+
+    def _replaced_by(self, outbound: list[ox.Quad]) -> str | None:
+        """The IRI that replaces an IRI published before its entity was re-keyed or merged:
+        one that is no entity of its own (no rdf:type) and says what replaces it."""
+        if any(q.predicate.value == str(RDF.type) for q in outbound):
+            return None
+        targets = [q.object.value for q in outbound if q.predicate.value == DCTERMS_REPLACED]
+        base = self.site.config.base.rstrip("/")
+        return targets[0] if len(targets) == 1 and targets[0].startswith(base) else None
 
     def _entity_page(self, iri: ox.NamedNode, outbound: list[ox.Quad]) -> str:
         store, prefixes = self.site.store, self.site.prefixes
