@@ -280,3 +280,23 @@ def test_a_curated_paper_without_rows_needs_provenance(small_catalog: Path) -> N
         yaml.safe_load(papers.read_text())["arxiv-2499.00001"]["provenance"][0]["curator"]
         == "A. Curator"
     )
+
+
+def test_adding_one_paper_changes_only_that_papers_triples(
+    small_catalog: Path, tmp_path: Path
+) -> None:
+    pipeline.build(small_catalog, tmp_path / "before")
+    (small_catalog / "papers.yaml").write_text(
+        "arxiv-2499.00001:\n  type: paper\n  title: One More Paper\n  year: 2025\n"
+        "  link: https://arxiv.org/abs/2499.00001\n  models: [vicuna]\n  provenance:\n"
+        "    - curator: A. Curator\n      date: 2026-12-01\n"
+        "      evidence: https://arxiv.org/abs/2499.00001\n"
+    )
+    pipeline.build(small_catalog, tmp_path / "after")
+    before = set((tmp_path / "before" / "llm4rec.nt").read_text().splitlines())
+    after = set((tmp_path / "after" / "llm4rec.nt").read_text().splitlines())
+    assert before <= after  # nothing else changed
+    added = after - before
+    # The paper and what is its own (its curation node, its model use).
+    assert added and all(line.startswith(f"<{BASE}paper/arxiv-2499.00001") for line in added)
+    assert any(line.endswith(f"<{L4R}Curation> .") for line in added)

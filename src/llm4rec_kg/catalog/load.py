@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -222,7 +222,7 @@ def _resolved(
     out = resolve.resolve_papers(
         source_rows, curated.get("papers") or {}, names, paradigms, fixes, order
     )
-    problems += _unknown_names(out, names, curated)
+    problems += _unknown_names(out, curated)
     problems += _curated_papers(curated.get("papers") or {}, out.papers, locations)
     if problems:
         raise InvalidDataError("schema", problems)
@@ -251,11 +251,7 @@ def _resolved(
 
 
 def _redirected(row: resolve.Row, redirects: Mapping[str, str]) -> resolve.Row:
-    if row.entity not in redirects:
-        return row
-    from dataclasses import replace
-
-    return replace(row, entity=redirects[row.entity])
+    return replace(row, entity=redirects[row.entity]) if row.entity in redirects else row
 
 
 def _identity_problems(
@@ -285,17 +281,13 @@ def _identity_problems(
     return problems
 
 
-def _unknown_names(
-    out: resolve.Resolved, names: resolve.Names, curated: Mapping[str, Any]
-) -> list[Problem]:
+def _unknown_names(out: resolve.Resolved, curated: Mapping[str, Any]) -> list[Problem]:
     problems = []
     for row, what, name in out.unknown_names:
-        known = names.models if what == "model" else names.venues
         labels = [e.get("label", k) for k, e in (curated.get(f"{what}s") or {}).items()]
         close = difflib.get_close_matches(name, labels, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         column = "llm" if what == "model" else ("venue" if "venue" in row.listed else "publication")
-        del known
         problems.append(
             Problem(
                 row.file,

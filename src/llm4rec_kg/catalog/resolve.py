@@ -269,6 +269,7 @@ class _PaperResolver:
         record["listed_in"] = sorted({r.snapshot.list for r in rows if r.snapshot.current})
         record["delisted_in"] = self.delisted(rows)
         record["replaces"] = list(curated.get("replaces") or [])
+        record["curation"] = list(curated.get("provenance") or [])
         return record
 
     def scalar(

@@ -20,7 +20,6 @@ import difflib
 import re
 import shutil
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from llm4rec_kg.catalog import resolve, rows, yamlio
 from llm4rec_kg.catalog.load import Catalog, file_name, load_catalog
-from llm4rec_kg.errors import InvalidDataError, Problem, UsageError
+from llm4rec_kg.errors import InvalidDataError, UsageError
 from llm4rec_kg.readers import cells, normalize, read_snapshot
 from llm4rec_kg.readers.markdown import slugify
 from llm4rec_kg.readers.shapes import ReadFinding, SourceRow
@@ -108,7 +107,7 @@ def _identity(
 
 
 class _Matcher:
-    def __init__(self, catalog_dir: Path, curated: Mapping[str, Any], existing: Mapping[str, Any]):
+    def __init__(self, curated: Mapping[str, Any], existing: Mapping[str, Any]) -> None:
         self.curated = curated
         self.existing = existing  # snapshot id -> rows file data
         self.papers = _Index()
@@ -284,7 +283,7 @@ def sync(
     }
     existing = _existing_rows(catalog_dir)
     before = _safe_load(catalog_dir)
-    matcher = _Matcher(catalog_dir, curated, existing)
+    matcher = _Matcher(curated, existing)
     report = SyncReport(dry_run=dry_run)
     texts: dict[str, str] = {}
     vendored: dict[str, bytes] = {}
@@ -509,22 +508,6 @@ def _diff(before: Catalog | None, after: Catalog, report: SyncReport) -> None:
         for snap in paper["delisted_in"]:
             if snap not in (was.get("delisted_in") or []):
                 report.delisted.append((key, snap))
-
-
-def read_problems(report: SyncReport) -> list[Problem]:
-    return [
-        Problem(snap, f.line, None, None, f.message)
-        for snap, findings in sorted(report.findings.items())
-        for f in findings
-    ]
-
-
-def by_list(rows_: Iterable[resolve.Row]) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    for row in rows_:
-        if row.snapshot.current and row.kind in resolve.PAPER_KINDS:
-            out[row.snapshot.list].add(row.entity)
-    return out
 
 
 def _shown(value: Any) -> str:

@@ -265,6 +265,7 @@ class _Builder:
             for url in paper.get("code_all") or []:
                 yield from self.code(s, url, labels.get(url))
             yield from self.provenance(s, paper["provenance"])
+            yield from self.curation(s, key, paper.get("curation") or [])
 
     def model_uses(self, s: URIRef, key: str, paper: dict[str, Any]) -> Iterator[Triple]:
         """Each model a paper uses: the plain link, and a use node with the size the list
@@ -281,6 +282,22 @@ class _Builder:
                     (use, L4R.model, m),
                     (use, L4R.parameterCount, _lit(sizes[model])),
                 )
+
+    def curation(self, s: URIRef, key: str, records: list[dict[str, Any]]) -> Iterator[Triple]:
+        """A paper a curator added: who, when, and the evidence, in place of a source row."""
+        for n, record in enumerate(records, start=1):
+            c = self.mint("paper", key, "curation", str(n))
+            yield from (
+                (s, PROV.wasDerivedFrom, c),
+                (c, RDF.type, L4R.Curation),
+                (c, RDF.type, PROV.Entity),
+                (c, RDFS.label, _lit(f"added by {record['curator']}")),
+                (c, DCTERMS.creator, _lit(record["curator"])),
+                (c, DCTERMS.date, Literal(str(record["date"]), datatype=XSD.date)),
+                (c, DCTERMS.source, URIRef(record["evidence"])),
+            )
+            if record.get("note"):
+                yield c, RDFS.comment, _lit(record["note"])
 
     def redirect(self, old: URIRef, new: URIRef, key: str) -> Iterator[Triple]:
         """An IRI an entity was published under before its key changed."""

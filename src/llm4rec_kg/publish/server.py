@@ -331,7 +331,11 @@ class Handler(BaseHTTPRequestHandler):
         one that is no entity of its own (no rdf:type) and says what replaces it."""
         if any(q.predicate.value == str(RDF.type) for q in outbound):
             return None
-        targets = [q.object.value for q in outbound if q.predicate.value == DCTERMS_REPLACED]
+        targets = [
+            q.object.value
+            for q in outbound
+            if q.predicate.value == DCTERMS_REPLACED and isinstance(q.object, ox.NamedNode)
+        ]
         base = self.site.config.base.rstrip("/")
         return targets[0] if len(targets) == 1 and targets[0].startswith(base) else None
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -324,9 +323,3 @@ def _table(
         rows,
     )
     return table, i + 1
-
-
-def iter_rows(tables: list[Table]) -> Iterator[tuple[Table, Row]]:
-    for table in tables:
-        for row in table.rows:
-            yield table, row
