@@ -28,6 +28,13 @@ catalog_option = click.option(
     show_default=True,
     help="The catalog directory (YAML files).",
 )
+allow_service_option = click.option(
+    "--allow-service",
+    "allowed_services",
+    multiple=True,
+    metavar="URL",
+    help="A SERVICE endpoint queries may call (repeatable); every other SERVICE is refused.",
+)
 base_option = click.option(
     "--base",
     default=DEFAULT_BASE,
@@ -222,6 +229,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Query an export (.ttl, .nt, .jsonld) instead of the catalog's graph.",
 )
 @click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
+@allow_service_option
 @catalog_option
 @base_option
 @handles_errors
@@ -235,6 +243,7 @@ def query(
     graph_iri: str | None,
     data: Path | None,
     list_: bool,
+    allowed_services: tuple[str, ...],
     catalog_dir: Path,
     base: str,
 ) -> None:
@@ -255,7 +264,16 @@ def query(
             )
         return
     request = pipeline.QueryRequest(
-        name, sparql, file, _parse_params(params), catalog_dir, data, endpoint, graph_iri, base
+        name,
+        sparql,
+        file,
+        _parse_params(params),
+        catalog_dir,
+        data,
+        endpoint,
+        graph_iri,
+        base,
+        allowed_services=allowed_services,
     )
     click.echo(_format(pipeline.query(request), fmt, base), nl=False)
 
@@ -303,6 +321,7 @@ def _format(result: Any, fmt: str, base: str) -> str:
     help="Serve an export (.ttl, .nt, .jsonld) instead of the catalog's graph.",
 )
 @click.option("--access-log", is_flag=True, help="Log each request to stderr.")
+@allow_service_option
 @click.option(
     "--get",
     "get_path",
@@ -321,6 +340,7 @@ def serve(
     site: Path,
     data: Path | None,
     access_log: bool,
+    allowed_services: tuple[str, ...],
     get_path: str | None,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint and Linked Data pages for every entity."""
@@ -330,7 +350,15 @@ def serve(
     from llm4rec_kg.publish.server import ServeConfig
 
     config = ServeConfig(
-        host, 0 if get_path else port, timeout, max_rows, workers, base, site, access_log
+        host,
+        0 if get_path else port,
+        timeout,
+        max_rows,
+        workers,
+        base,
+        site,
+        access_log,
+        allowed_services,
     )
     endpoint = pipeline.endpoint(catalog_dir, config, data)
     if get_path is not None:

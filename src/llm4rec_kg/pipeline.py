@@ -113,6 +113,7 @@ class QueryRequest:
     graph: str | None = None
     base: str = DEFAULT_BASE
     cap: int | None = None
+    allowed_services: tuple[str, ...] = ()  # SERVICE endpoints an embedded query may call
 
 
 def query(request: QueryRequest) -> Result:
@@ -124,10 +125,11 @@ def query(request: QueryRequest) -> Result:
     if request.endpoint:
         engine = engines.RemoteEngine(request.endpoint, graph=request.graph)
     elif request.data:
-        engine = engines.EmbeddedEngine(engines.store_from_file(str(request.data)))
+        store = engines.store_from_file(str(request.data))
+        engine = engines.EmbeddedEngine(store, request.allowed_services)
     else:
         graph = validate(request.catalog_dir, request.base).graph
-        engine = engines.EmbeddedEngine(engines.store_from_graph(graph))
+        engine = engines.EmbeddedEngine(engines.store_from_graph(graph), request.allowed_services)
     return engine.run(text, bindings, request.cap)
 
 

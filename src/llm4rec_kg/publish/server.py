@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from llm4rec_kg.errors import KGError, UsageError
 from llm4rec_kg.graph.vocab import DEFAULT_BASE, RDF, RDFS, display_prefixes
-from llm4rec_kg.sparql import results
+from llm4rec_kg.sparql import guard, results
 from llm4rec_kg.sparql.pool import QueryPool, QueryTimeout
 from llm4rec_kg.sparql.results import Result, from_oxigraph_term, graph_result
 
@@ -71,6 +71,7 @@ class ServeConfig:
     base: str = DEFAULT_BASE
     site: Path | None = None  # the exports directory: HTML page and dumps
     access_log: bool = False
+    allowed_services: tuple[str, ...] = ()  # SERVICE endpoints a query may call
 
 
 @dataclass
@@ -219,9 +220,13 @@ class Handler(BaseHTTPRequestHandler):
     def _query(self, text: str) -> None:
         config = self.site.config
         try:
+            # Refused before a worker sees it: a SERVICE clause would connect elsewhere.
+            guard.check(text, config.allowed_services)
             result: Result = self.site.pool.run(text, config.timeout)
         except QueryTimeout as err:
             return self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(err))
+        except guard.ServiceRefused as err:
+            return self._error(HTTPStatus.BAD_REQUEST, str(err))
         except UsageError as err:
             if is_update(text):  # an update sent as a query: refused, not a syntax error
                 return self._refuse_update()

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from llm4rec_kg.errors import SourceError, UsageError
+from llm4rec_kg.sparql import guard
 from llm4rec_kg.sparql.queries import with_values
 from llm4rec_kg.sparql.results import Result, Term, from_oxigraph, from_sparql_json, graph_result
 
@@ -52,24 +53,29 @@ class QuerySyntaxError(UsageError):
 
 
 class EmbeddedEngine:
-    def __init__(self, store: ox.Store) -> None:
+    """A pyoxigraph store; a query with a SERVICE clause runs only when its endpoint is in
+    allowed_services (``guard``)."""
+
+    def __init__(self, store: ox.Store, allowed_services: tuple[str, ...] = ()) -> None:
         self.store = store
+        self.allowed_services = allowed_services
 
     def run(
         self, query: str, bindings: Mapping[str, Term] | None = None, cap: int | None = None
     ) -> Result:
+        guard.check(query, self.allowed_services)
         substitutions: dict[ox.Variable, Any] = {
             ox.Variable(k): v.to_oxigraph() for k, v in (bindings or {}).items()
         }
         try:
-            solutions = self.store.query(query, substitutions=substitutions)
+            # Solutions are computed as they are read, so reading them is inside the try.
+            return from_oxigraph(self.store.query(query, substitutions=substitutions), cap)
         except SyntaxError as err:
             raise QuerySyntaxError(f"SPARQL syntax {err}") from err
         except RuntimeError as err:  # pyoxigraph's evaluation errors
             raise UsageError(f"query failed: {err}") from err
         except OSError as err:
             raise SourceError(f"query failed: {err}") from err
-        return from_oxigraph(solutions, cap)
 
 
 def auth_header() -> str | None:

@@ -1,0 +1,65 @@
+"""Refuse federated queries: a ``SERVICE`` clause makes the engine connect to any URL the
+query names (server-side request forgery), so a query that has one runs only when the
+endpoint is on an explicit allow-list.
+
+The check reads tokens, not text: ``SERVICE`` inside a string, an IRI or a comment is not a
+clause, and ``ex:SERVICE`` is a prefixed name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from llm4rec_kg.errors import UsageError
+
+_TOKENS = re.compile(
+    r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+      |(?P<iri><[^<>"{}|^`\\\s]*>)
+      |(?P<comment>\#[^\n]*)
+      |(?P<var>[?$]\w+)
+      |(?P<word>[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]*|[A-Za-z_]\w*)
+      |(?P<other>\S)''',
+    re.VERBOSE,
+)
+
+
+class ServiceRefused(UsageError):
+    """A query names a SERVICE endpoint that is not allowed."""
+
+
+def _significant(text: str) -> Iterator[tuple[str, str]]:
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind != "comment":
+            yield kind, match.group()
+
+
+def services(text: str) -> list[str]:
+    """The endpoints a query's SERVICE clauses name: an IRI (without <>), or the variable
+    or prefixed name as written."""
+    tokens = list(_significant(text))
+    found = []
+    for i, (kind, value) in enumerate(tokens):
+        if kind == "word" and value.upper() == "SERVICE":
+            rest = tokens[i + 1 : i + 3]
+            if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
+                rest = rest[1:]
+            target = rest[0] if rest else ("other", "")
+            found.append(target[1][1:-1] if target[0] == "iri" else target[1])
+    return found
+
+
+def check(text: str, allowed: Iterable[str] = ()) -> None:
+    """Raise ServiceRefused for a SERVICE clause whose endpoint is not in allowed."""
+    permitted = set(allowed)
+    for endpoint in services(text):
+        if endpoint not in permitted:
+            raise ServiceRefused(
+                f"SERVICE <{endpoint}> is refused: federated queries connect to other servers; "
+                "allow an endpoint with --allow-service URL"
+                if endpoint.startswith(("http://", "https://"))
+                else f"SERVICE {endpoint} is refused: only a SERVICE with an allowed endpoint "
+                "IRI (--allow-service URL) may run"
+            )

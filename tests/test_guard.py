@@ -1,0 +1,109 @@
+"""No server-side request forgery: a SERVICE clause is refused, with no connection made,
+by `query` (embedded and --data) and by `serve`, unless --allow-service names it. A local
+listener on 127.0.0.1 counts the connections."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from click.testing import CliRunner
+
+from llm4rec_kg.cli import main
+from llm4rec_kg.sparql import guard
+from servers import llm4rec_server
+
+EXPORT = Path(__file__).resolve().parent.parent / "exports" / "llm4rec.nt"
+
+
+class Listener:
+    """Accepts and counts connections on 127.0.0.1 until closed."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.2)
+        self.port = int(self.socket.getsockname()[1])
+        self.connections = 0
+        self.closed = threading.Event()
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.closed.set()
+        self.thread.join(timeout=5)
+        self.socket.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    opened = Listener()
+    yield opened
+    opened.close()
+
+
+def _federated(port: int, silent: bool = False) -> str:
+    keyword = "SERVICE SILENT" if silent else "SERVICE"
+    return f"SELECT * WHERE {{ {keyword} <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+
+
+def test_service_clauses_are_found_by_token_not_by_text() -> None:
+    text = (
+        'PREFIX ex: <http://e/> SELECT * WHERE { ?s ex:SERVICE "SERVICE <http://x/>" .\n'
+        "# SERVICE <http://y/>\n SERVICE SILENT <http://a/b> { ?s ?p ?o }\n"
+        " service ?endpoint { ?s ?p ?o } }"
+    )
+    assert guard.services(text) == ["http://a/b", "?endpoint"]
+    assert guard.services("SELECT * WHERE { ?s <http://x/SERVICE> ?o }") == []
+
+
+@pytest.mark.parametrize("silent", [False, True])
+@pytest.mark.parametrize("source", ["--data", "catalog"])
+def test_query_refuses_service_and_connects_nowhere(
+    listener: Listener, silent: bool, source: str
+) -> None:
+    args = ["query", "--sparql", _federated(listener.port, silent)]
+    if source == "--data":
+        args += ["--data", str(EXPORT)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert f"SERVICE <http://127.0.0.1:{listener.port}/sparql> is refused" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert listener.connections == 0
+
+
+def test_allow_service_lets_the_named_endpoint_through(listener: Listener) -> None:
+    endpoint = f"http://127.0.0.1:{listener.port}/sparql"
+    args = ["query", "--data", str(EXPORT), "--sparql", _federated(listener.port)]
+    result = CliRunner().invoke(main, [*args, "--allow-service", endpoint])
+    # The listener hangs up, so the query fails; but the engine did connect.
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert listener.connections >= 1
+
+
+@pytest.mark.server
+def test_serve_refuses_service_with_400_and_connects_nowhere(listener: Listener) -> None:
+    with llm4rec_server("--data", str(EXPORT)) as base:
+        for silent in (False, True):
+            url = f"{base}/sparql?" + urlencode({"query": _federated(listener.port, silent)})
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(url, timeout=30)
+            assert caught.value.code == 400
+            assert b"is refused" in caught.value.read()
+    assert listener.connections == 0
