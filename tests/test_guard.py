@@ -107,3 +107,51 @@ def test_serve_refuses_service_with_400_and_connects_nowhere(listener: Listener)
             assert caught.value.code == 400
             assert b"is refused" in caught.value.read()
     assert listener.connections == 0
+
+
+HOSTILE = (
+    "<https://w3id.org/llm4rec/paper/evil> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    " <https://w3id.org/llm4rec/ontology#Paper> .\n"
+    "<https://w3id.org/llm4rec/paper/evil> <https://w3id.org/llm4rec/ontology#codeLink>"
+    " <javascript:alert(1)> .\n"
+    "<https://w3id.org/llm4rec/paper/evil> <https://schema.org/url> <https://example.org/ok> .\n"
+)
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.server
+def test_html_has_a_csp_and_links_only_safe_schemes(tmp_path: Path) -> None:
+    data = tmp_path / "hostile.nt"
+    data.write_text(HOSTILE)
+    with llm4rec_server("--data", str(data)) as base:
+        request = urllib.request.Request(f"{base}/paper/evil", headers={"Accept": "text/html"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            csp = response.headers["Content-Security-Policy"]
+            page = response.read().decode()
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'none'" in csp and "script-src" not in csp
+    assert 'href="javascript:' not in page and "javascript:alert(1)" in page  # text only
+    assert 'href="https://example.org/ok"' in page
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("length", "status"), [("abc", b"400"), ("-1", b"400"), (str(2 << 20), b"413")]
+)
+def test_a_bad_content_length_is_refused(length: str, status: bytes) -> None:
+    with llm4rec_server("--data", str(EXPORT)) as base:
+        port = int(base.rsplit(":", 1)[1])
+        request = (
+            "POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Content-Type: application/sparql-query\r\nContent-Length: {length}\r\n\r\n"
+        ).encode()
+        answer = _raw(port, request)
+    assert answer.split(b" ", 2)[1] == status, answer[:200]

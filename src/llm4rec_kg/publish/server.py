@@ -59,6 +59,18 @@ CORS = {
 
 
 DCTERMS_REPLACED = "http://purl.org/dc/terms/isReplacedBy"
+# Every HTML response says what it may load. Entity and index pages run no script; the
+# offline page runs only its own inline script and WebAssembly, and fetches nothing.
+PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+APP_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; "
+    "style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; frame-ancestors 'none'"
+)
+SAFE_SCHEMES = ("http://", "https://", "mailto:")
+MAX_BODY = 1 << 20  # a query or form larger than 1 MiB is refused before it is read
 
 
 @dataclass
@@ -153,7 +165,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", media + charset)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Vary", "Accept")
-        for name, value in {**CORS, **(headers or {})}.items():
+        security = {"X-Content-Type-Options": "nosniff"}
+        if media == "text/html":
+            security["Content-Security-Policy"] = PAGE_CSP
+        for name, value in {**CORS, **security, **(headers or {})}.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
@@ -192,8 +207,15 @@ class Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != "/sparql":
             return self._error(HTTPStatus.NOT_FOUND, "POST is only accepted at /sparql")
         media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        declared = (self.headers.get("Content-Length") or "0").strip()
+        if not declared.isdigit():
+            return self._error(HTTPStatus.BAD_REQUEST, "Content-Length must be a whole number")
+        if int(declared) > MAX_BODY:
+            self.close_connection = True
+            return self._error(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"a query may be at most {MAX_BODY} bytes"
+            )
+        body = self.rfile.read(int(declared)).decode("utf-8", errors="replace")
         if media == "application/sparql-update":
             return self._refuse_update()
         if media == "application/sparql-query":
@@ -289,7 +311,9 @@ class Handler(BaseHTTPRequestHandler):
         site = self.site.config.site
         page = site / "llm4rec.html" if site else None
         if page and page.is_file():
-            return self._send(HTTPStatus.OK, page.read_bytes(), "text/html")
+            return self._send(
+                HTTPStatus.OK, page.read_bytes(), "text/html", {"Content-Security-Policy": APP_CSP}
+            )
         dumps = [n for n in DUMPS if site and (site / n).is_file()]
         html = self.site.templates.get_template("index.html").render(
             triples=self.site.triples, dumps=dumps
@@ -387,9 +411,17 @@ class Handler(BaseHTTPRequestHandler):
     def _row(self, predicate: ox.NamedNode, node: Any) -> dict[str, str | None]:
         prop = results.shorten(predicate.value, self.site.prefixes)
         if isinstance(node, ox.NamedNode):
-            href = self._local(node.value) or node.value
+            # Only web and mail links are links: a javascript: or data: IRI is shown as text.
+            href = self._local(node.value) or (
+                node.value if node.value.lower().startswith(SAFE_SCHEMES) else None
+            )
             return {"property": prop, "text": self._label(node) or node.value, "href": href}
         return {"property": prop, "text": str(node.value), "href": None}
+
+
+class _Server(ThreadingHTTPServer):
+    # The standard library listens with a backlog of 5; bursts of clients were reset.
+    request_queue_size = 128
 
 
 def make_server(
@@ -399,7 +431,7 @@ def make_server(
     site = Site(config, store, pool, triples)
     handler = type("BoundHandler", (Handler,), {"site": site})
     try:
-        server = ThreadingHTTPServer((config.host, config.port), handler)
+        server = _Server((config.host, config.port), handler)
     except OSError as err:
         site.close()
         raise KGError(f"cannot listen on {config.host}:{config.port}: {err}") from err
