@@ -53,7 +53,7 @@ def register(project: Path, lists: Mapping[str, Sequence[Snapshot]]) -> Path:
             shutil.copyfile(source, project / "sources" / name)
             lines += [
                 f"    {list_id}-{commit}:",
-                f"      commit: {commit}",
+                f"      commit: '{commit}'",
                 f"      date: '{date}'",
                 f"      file: sources/{name}",
             ]

@@ -171,8 +171,9 @@ def test_year_filters_work_in_rdflib_and_oxigraph(real_build: pipeline.BuildResu
 
 
 def test_shacl_catches_a_broken_entry(real_catalog: Path) -> None:
+    # The schema takes any string as an arXiv id; the graph's shape knows their pattern.
     papers = real_catalog / "papers.yaml"
-    papers.write_text(papers.read_text() + "arxiv-2305.00447:\n  year: 1850\n")
+    papers.write_text(papers.read_text() + "arxiv-2305.00447:\n  arxiv: 2305.00447v2\n")
     key_line = papers.read_text().splitlines().index("arxiv-2305.00447:") + 1
     with pytest.raises(InvalidDataError) as err:
         pipeline.validate(real_catalog)
@@ -181,10 +182,20 @@ def test_shacl_catches_a_broken_entry(real_catalog: Path) -> None:
     assert (problem.file, problem.entry, problem.field) == (
         str(papers),
         "arxiv-2305.00447",
-        "dcterms:issued",
+        "fabio:hasArXivId",
     )
     assert problem.line == key_line
-    assert "1990 to 2100" in problem.message
+    assert "without a version" in problem.message
+
+
+def test_an_implausible_year_is_a_schema_problem(real_catalog: Path) -> None:
+    papers = real_catalog / "papers.yaml"
+    papers.write_text(papers.read_text() + "arxiv-2305.00447:\n  year: 2099\n")
+    with pytest.raises(InvalidDataError) as err:
+        pipeline.validate(real_catalog)
+    (problem,) = err.value.problems
+    assert err.value.stage == "schema" and problem.field == "year"
+    assert "2099 is not a plausible year (1990 to next year)" in problem.message
 
 
 def test_shacl_checks_the_graph_itself(real_build: pipeline.BuildResult) -> None:

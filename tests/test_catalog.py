@@ -57,7 +57,7 @@ def test_wrong_type(curated: Path) -> None:
     _edit(curated, "  year: 2023", "  year: soon")
     line = _line(curated, "year: soon")
     assert _problems(curated.parent) == [
-        f"{curated}:{line}: arxiv-2302.00004.year: must be a whole number, not str"
+        f"{curated}:{line}: arxiv-2302.00004.year: must be a year, not str"
     ]
 
 
@@ -166,3 +166,46 @@ def test_stray_file_is_named(small_catalog: Path) -> None:
 def test_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such catalog directory"):
         load_catalog(tmp_path / "nope")
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("  link: https://arxiv.org/abs/2302 00004\n", "must be an http(s) web address"),
+        ("  link: https://\n", "must be an http(s) web address"),
+        ("  code: 'javascript:alert(1)'\n", "must be an http(s) web address"),
+        ("  title: '   '\n", "is blank"),
+        ('  short_name: "Del\u202eta"\n', "bidi-control character (U+202E)"),
+        ('  short_name: "Del\u200bta"\n', "invisible or bidi-control character (U+200B)"),
+    ],
+)
+def test_values_the_writers_would_choke_on_are_schema_problems(
+    small_catalog: Path, entry: str, message: str
+) -> None:
+    papers = small_catalog / "papers.yaml"
+    papers.write_text("arxiv-2302.00004:\n" + entry)
+    (problem,) = _problems(small_catalog)
+    assert problem.startswith(f"{papers}:2: arxiv-2302.00004.") and message in problem
+
+
+def test_an_id_with_a_hidden_character_is_refused(small_catalog: Path) -> None:
+    venues = small_catalog / "venues.yaml"
+    venues.write_text(venues.read_text() + "rec\u200bsys:\n  label: RecSys again\n")
+    (problem,) = _problems(small_catalog)
+    assert "'rec\\u200bsys'" in problem and "U+200B" in problem
+
+
+def test_yaml_aliases_in_a_curated_file_are_refused_before_they_expand(
+    small_catalog: Path,
+) -> None:
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    bomb += [
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+    corrections = small_catalog / "corrections.yaml"
+    corrections.write_text("\n".join(bomb) + "\n")
+    (problem,) = _problems(small_catalog)
+    assert problem == (
+        f"{corrections}:1: YAML anchors and aliases are not allowed (they can expand without bound)"
+    )

@@ -300,3 +300,17 @@ def test_adding_one_paper_changes_only_that_papers_triples(
     # The paper and what is its own (its curation node, its model use).
     assert added and all(line.startswith(f"<{BASE}paper/arxiv-2499.00001") for line in added)
     assert any(line.endswith(f"<{L4R}Curation> .") for line in added)
+
+
+def test_links_that_are_no_web_addresses_are_kept_as_listed_but_never_iris(
+    make_catalog: MakeCatalog, tmp_path: Path
+) -> None:
+    catalog = make_catalog({"bad": [("1111111", "2024-01-01", LISTS / "bad-links.md")]})
+    rows = yaml.safe_load((catalog / "rows" / "bad-1111111.yaml").read_text())["rows"]
+    assert any("not a web address" in i for row in rows.values() for i in row.get("issues", []))
+    graph = _build(catalog, tmp_path / "out")  # builds: no invalid IRI reaches rdflib
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    assert not any(" " in iri or iri.startswith("javascript:") for iri in iris)
+    listed = {str(o) for o in graph.objects(None, URIRef(L4R + "listedCode"))}
+    # The claim stays, as a literal (markdown-it itself refuses a javascript: link).
+    assert any("javascript:alert(1)" in value for value in listed)

@@ -137,7 +137,7 @@ def _load_rows(
         except InvalidDataError as err:
             problems.extend(err.problems)
             continue
-        checker = schema.Checker(label, {})
+        checker = schema.Checker(label, {}, strict_text=False)
         checker._value(schema.ROWS_FILE, data, stem, None, None)
         if checker.problems:
             problems.extend(_located(checker.problems, lines))

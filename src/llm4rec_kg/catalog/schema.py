@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from llm4rec_kg.catalog.yamlio import line_of
 from llm4rec_kg.errors import Problem
+from llm4rec_kg.readers import normalize
 from llm4rec_kg.readers.shapes import KINDS, LISTED_COLUMNS
 
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # str | int | number | bool | url | date | list | map | record
+    kind: str  # str | int | year | number | bool | url | date | list | map | record
     required: bool = False
     ref: str | None = None  # the collection a string value must name
     choices: tuple[str, ...] = ()
@@ -117,7 +119,7 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
         "type": _str(choices=PAPER_TYPES),
         "short_name": _str(),
         "title": _str(),
-        "year": Field("int"),
+        "year": Field("year"),
         "venue": _str(ref="venues"),
         "models": _list(_str(ref="models")),
         "link": Field("url"),
@@ -213,7 +215,7 @@ def _type_ok(kind: str, value: Any) -> bool:
         return True
     if kind in ("str", "url"):
         return isinstance(value, str)
-    if kind == "int":
+    if kind in ("int", "year"):
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "number":
         return isinstance(value, int | float) and not isinstance(value, bool)
@@ -239,6 +241,7 @@ _KIND_NAMES = {
     "str": "a string",
     "url": "a URL string",
     "int": "a whole number",
+    "year": "a year",
     "number": "a number",
     "bool": "true or false",
     "date": "a date (YYYY-MM-DD)",
@@ -255,6 +258,9 @@ class Checker:
     file: str
     known: Mapping[str, set[str]]
     problems: list[Problem] = field(default_factory=list)
+    # Curated text may not hide characters (bidi controls, zero-width): an id or name that
+    # looks like another must not be one. Rows keep their cells as listed.
+    strict_text: bool = True
 
     def collection(self, name: str, data: Any) -> None:
         if data is None:
@@ -266,6 +272,9 @@ class Checker:
         for key, entry in data.items():
             if not isinstance(key, str):
                 self._add(line_of(data, key), str(key), None, "entry ids must be strings")
+                continue
+            if self.strict_text and (hidden := normalize.DECEPTIVE.search(key)):
+                self._add(line_of(data, key), repr(key), None, _deceptive(hidden.group()))
                 continue
             self._value(record, entry, key, None, line_of(data, key))
 
@@ -283,8 +292,22 @@ class Checker:
             found = type(value).__name__
             self._add(line, entry, path, f"must be {_KIND_NAMES[spec.kind]}, not {found}")
             return
-        if spec.kind == "url" and not value.startswith(("http://", "https://")):
-            self._add(line, entry, path, f"must be an http(s) URL, not {value!r}")
+        if spec.kind == "url" and not normalize.valid_iri(value):
+            self._add(line, entry, path, f"must be an http(s) web address, not {value!r}")
+        if spec.kind in ("str", "url") and not value.strip():
+            self._add(line, entry, path, "is blank")
+        hidden = normalize.DECEPTIVE.search(value) if spec.kind in ("str", "url") else None
+        if hidden and self.strict_text:
+            self._add(line, entry, path, _deceptive(hidden.group()))
+        if spec.kind == "number" and not math.isfinite(value):
+            self._add(line, entry, path, f"must be a finite number, not {value}")
+        if spec.kind == "year" and not FIRST_YEAR <= value <= datetime.date.today().year + 1:
+            self._add(
+                line,
+                entry,
+                path,
+                f"{value} is not a plausible year ({FIRST_YEAR} to next year)",
+            )
         if spec.choices and value not in spec.choices:
             self._add(
                 line,
@@ -329,6 +352,16 @@ class Checker:
         if value not in ids:
             what = target.replace("concepts:", "concept in scheme ")
             self._add(line, entry, path, f"no {what} with id {value!r}{_hint(value, ids)}")
+
+
+FIRST_YEAR = 1990  # as the SHACL shapes say
+
+
+def _deceptive(char: str) -> str:
+    return (
+        f"holds an invisible or bidi-control character (U+{ord(char):04X}); "
+        "remove it, since it makes the text look like other text"
+    )
 
 
 def _join(path: str | None, name: str) -> str:

@@ -37,6 +37,9 @@ def load(path: Path, label: str | None = None) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise SourceError(f"{name}: cannot read: {err}") from err
+    if line := _alias_line(text):
+        message = "YAML anchors and aliases are not allowed (they can expand without bound)"
+        raise InvalidDataError("yaml", [Problem(name, line, None, None, message)])
     try:
         return _yaml().load(text)
     except DuplicateKeyError as err:
@@ -51,6 +54,22 @@ def load(path: Path, label: str | None = None) -> Any:
         raise InvalidDataError("yaml", [Problem(name, line, None, None, message)]) from err
     except YAMLError as err:
         raise InvalidDataError("yaml", [Problem(name, None, None, None, str(err))]) from err
+
+
+def _alias_line(text: str) -> int | None:
+    """The line of the first alias (``*name``) or anchor, read by PyYAML's C scanner before
+    the slower round-trip parser, which would expand them."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor:
+                return int(event.start_mark.line) + 1 if event.start_mark else 1
+    except yaml.YAMLError:
+        return None  # the round-trip parser reports syntax errors with their line
+    return None
 
 
 def line_of(node: Any, key: Any = None) -> int | None:

@@ -48,6 +48,21 @@ class Statistic:
     approximate: bool
 
 
+_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]')
+# Bidi controls and invisible characters: they make two different ids look the same.
+DECEPTIVE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+
+
+def valid_iri(url: str) -> bool:
+    """An absolute http(s) IRI with a host and no character an IRI may not hold."""
+    parts = urlsplit(url)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not _IRI_FORBIDDEN.search(url)
+    )
+
+
 def arxiv_id(url: str) -> str | None:
     """The arXiv identifier (without version) of an abs, pdf or mirror link."""
     match = _ARXIV_URL.match(url.strip())

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from llm4rec_kg.readers import normalize
 from llm4rec_kg.readers.markdown import Cell, Document, Item, Row, Table
 
 # Header words, normalised (lower case, punctuation as spaces), to the meaning of a column.
@@ -225,6 +226,10 @@ class _TableReader:
         for meaning, cell in cells.items():
             if any(not lk.href.strip() for lk in cell.links):
                 issues.append(f"empty link in the {meaning} cell")
+            elif cell.links and not cell.broken and not normalize.valid_iri(cell.links[0].href):
+                issues.append(
+                    f"the link in the {meaning} cell is not a web address; not used as one"
+                )
             if cell.broken:
                 issues.append(
                     f"nested or broken link in the {meaning} cell; its links are not used"
@@ -290,7 +295,8 @@ class _TableReader:
 
 
 def _trusted(cell: Cell) -> str | None:
-    """A cell's first link, unless the cell's links cannot be trusted or it is empty."""
+    """A cell's first link as listed, unless the cell's links cannot be trusted (nested)
+    or it is empty. Whether it is a web address is the resolver's check."""
     if cell.broken or not cell.links or not cell.links[0].href.strip():
         return None
     return cell.links[0].href
@@ -330,6 +336,8 @@ def read_item(item: Item, index: int, reading: Reading) -> None:
             issues.append(f"empty link labelled {link.text!r}")
             continue
         role = _LINK_ROLES.get(label.split()[0] if label else "", "other")
+        if role != "other" and not normalize.valid_iri(link.href):
+            issues.append(f"the {label} link is not a web address; not used as one")
         if role != "other":
             roles.setdefault(role, link.href)
     if cell.broken:
