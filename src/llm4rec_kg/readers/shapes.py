@@ -287,7 +287,7 @@ class _TableReader:
             "venue": _text(cells.get("venue", Cell(""))),
             "year": _text(cells.get("year", Cell(""))),
             "publication": _text(cells.get("publication", Cell(""))),
-            "code": (_trusted(code) or _text(code)) if not code.broken else None,
+            "code": _trusted(code) or _text(code),  # a broken cell keeps its text
             "code_label": code.links[0].text if code.links and not code.broken else None,
             "llm": _text(cells.get("llm", Cell(""))),
             "tuning": _text(cells.get("tuning", Cell(""))),
