@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from llm4rec_kg.cli import main
@@ -157,3 +158,21 @@ def test_stats_table(small_catalog: Path) -> None:
     assert code == 0
     assert "Entities per class" in out and "Papers per year and paradigm" in out
     assert "  2023  No Tuning" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["serve", "--port", "70000"], "Invalid value for '--port': 70000 is not in the range"),
+        (["serve", "--timeout", "-1"], "Invalid value for '--timeout': -1.0 is not in the range"),
+        (["serve", "--workers", "0"], "Invalid value for '--workers': 0 is not in the range"),
+        (["serve", "--max-rows", "-1"], "Invalid value for '--max-rows': -1 is not in the range"),
+        (["build", "--base", "not an iri"], "'not an iri' is not an absolute http(s) IRI"),
+        (["push", "--endpoint", "not-a-url"], "'not-a-url' is not an absolute http(s) IRI"),
+        (["query", "--endpoint", "ftp://x", "papers-per-llm"], "'ftp://x' is not an absolute"),
+    ],
+)
+def test_bad_option_values_are_one_clear_line_and_exit_2(args: list[str], message: str) -> None:
+    code, out, err = _run(*args)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err

@@ -155,3 +155,35 @@ def test_a_bad_content_length_is_refused(length: str, status: bytes) -> None:
         ).encode()
         answer = _raw(port, request)
     assert answer.split(b" ", 2)[1] == status, answer[:200]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX ex: <http://e/> BASE <http://b/> delete where { ?s ?p ?o }",
+        "# a comment\nDROP ALL",
+        "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+        "LOAD <http://example.org/x>",
+    ],
+)
+def test_updates_are_told_by_their_first_operation(text: str) -> None:
+    assert guard.is_update(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { ?s ?p ?o } # INSERT",
+        'SELECT * WHERE { ?s ?p "DROP ALL" }',
+        "PREFIX insert: <http://e/> SELECT * WHERE { ?s insert:x ?o }",
+        "SELECT * WHERE { INSERT",  # a broken query that mentions INSERT is no update
+    ],
+)
+def test_queries_are_not_updates(text: str) -> None:
+    assert not guard.is_update(text)
+
+
+def test_a_large_query_is_told_from_an_update_by_tokens() -> None:
+    text = "SELECT * WHERE { " + "?s ?p ?o . " * 200_000 + "}"  # about 2 MB
+    assert not guard.is_update(text) and guard.is_update("DELETE" + text[6:])

@@ -20,6 +20,23 @@ from llm4rec_kg.errors import InvalidDataError, KGError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class WebAddress(click.ParamType[str]):
+    """An absolute http(s) IRI: a base IRI, an endpoint, a graph name."""
+
+    name = "IRI"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from llm4rec_kg.readers.normalize import valid_iri
+
+        text = str(value)
+        if not valid_iri(text):
+            self.fail(f"{text!r} is not an absolute http(s) IRI", param, ctx)
+        return text
+
+
+IRI = WebAddress()
+
 catalog_option = click.option(
     "--catalog",
     "catalog_dir",
@@ -37,6 +54,7 @@ allow_service_option = click.option(
 )
 base_option = click.option(
     "--base",
+    type=IRI,
     default=DEFAULT_BASE,
     show_default=True,
     help="Base IRI that entity IRIs are minted under.",
@@ -169,7 +187,13 @@ def sync(
 @catalog_option
 @base_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--top", default=10, show_default=True, help="How many LLMs to list.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many LLMs to list.",
+)
 @handles_errors
 def stats(catalog_dir: Path, base: str, as_json: bool, top: int) -> None:
     """Entities per class, source rows per section, top LLMs, papers per year and paradigm."""
@@ -219,9 +243,14 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Output format; turtle, nt, json-ld for graph results.",
 )
-@click.option("--endpoint", help="Query this SPARQL 1.1 endpoint instead of the embedded store.")
 @click.option(
-    "--graph", "graph_iri", help="With --endpoint: the graph to query (default-graph-uri)."
+    "--endpoint", type=IRI, help="Query this SPARQL 1.1 endpoint instead of the embedded store."
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    type=IRI,
+    help="With --endpoint: the graph to query (default-graph-uri).",
 )
 @click.option(
     "--data",
@@ -303,10 +332,34 @@ def _format(result: Any, fmt: str, base: str) -> str:
 @catalog_option
 @base_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8000, show_default=True, help="Port to bind (0: any free).")
-@click.option("--timeout", default=10.0, show_default=True, help="Seconds a query may run.")
-@click.option("--max-rows", default=10_000, show_default=True, help="Rows a result may hold.")
-@click.option("--workers", default=2, show_default=True, help="Query worker processes.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to bind (0: any free).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Rows a result may hold.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query worker processes.",
+)
 @click.option(
     "--exports",
     "site",
@@ -397,12 +450,19 @@ def _get_once(endpoint: Any, path: str) -> None:
 @click.option(
     "--endpoint",
     required=True,
+    type=IRI,
     help="Graph Store Protocol URL of the store, e.g. http://127.0.0.1:7878/store.",
 )
-@click.option("--graph", "graph_iri", help="Named graph to replace [default: the base IRI].")
-@click.option("--query-endpoint", help="SPARQL query URL [default: sibling 'query' of --endpoint].")
 @click.option(
-    "--update-endpoint", help="SPARQL update URL for chunked uploads [default: sibling 'update']."
+    "--graph", "graph_iri", type=IRI, help="Named graph to replace [default: the base IRI]."
+)
+@click.option(
+    "--query-endpoint", type=IRI, help="SPARQL query URL [default: sibling 'query' of --endpoint]."
+)
+@click.option(
+    "--update-endpoint",
+    type=IRI,
+    help="SPARQL update URL for chunked uploads [default: sibling 'update'].",
 )
 @click.option(
     "--chunk-size",

@@ -134,18 +134,6 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
     return None
 
 
-def is_update(text: str) -> bool:
-    """Whether text parses as SPARQL Update (rdflib's grammar: parsed, never executed)."""
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        parseUpdate(text)
-    except ParseBaseException:
-        return False
-    return True
-
-
 class Handler(BaseHTTPRequestHandler):
     server_version = "llm4rec-kg"
     site: Site  # set on the subclass made by make_server
@@ -250,7 +238,7 @@ class Handler(BaseHTTPRequestHandler):
         except guard.ServiceRefused as err:
             return self._error(HTTPStatus.BAD_REQUEST, str(err))
         except UsageError as err:
-            if is_update(text):  # an update sent as a query: refused, not a syntax error
+            if guard.is_update(text):  # an update sent as a query: refused, not a syntax error
                 return self._refuse_update()
             return self._error(HTTPStatus.BAD_REQUEST, str(err))
         headers = {"X-Result-Truncated": str(config.max_rows)} if result.truncated else {}

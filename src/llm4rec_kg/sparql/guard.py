@@ -63,3 +63,24 @@ def check(text: str, allowed: Iterable[str] = ()) -> None:
                 else f"SERVICE {endpoint} is refused: only a SERVICE with an allowed endpoint "
                 "IRI (--allow-service URL) may run"
             )
+
+
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+
+def is_update(text: str) -> bool:
+    """Whether text is a SPARQL Update request: after its prologue (BASE and PREFIX
+    declarations) it starts with an update operation. Reads tokens, in linear time."""
+    tokens = _significant(text)
+    for kind, value in tokens:
+        word = value.upper() if kind == "word" else ""
+        if word == "BASE":
+            next(tokens, None)
+        elif word == "PREFIX":
+            next(tokens, None)
+            next(tokens, None)
+        else:
+            return word in UPDATE_KEYWORDS
+    return False
