@@ -274,3 +274,38 @@ def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
 def test_committed_exports_are_fresh(real_build: pipeline.BuildResult) -> None:
     for path in real_build.files:
         assert path.read_bytes() == (ROOT / "exports" / path.name).read_bytes(), path.name
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_build_killed_at_any_moment_leaves_the_old_set_or_the_new_one(
+    small_catalog: Path, tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    pipeline.build(small_catalog, out)
+    old = _snapshot(out)
+    (small_catalog / "papers.yaml").write_text("arxiv-2302.00004:\n  title: Delta, Retitled\n")
+    pipeline.build(small_catalog, tmp_path / "expected")
+    new = _snapshot(tmp_path / "expected")
+    assert old != new
+    command = [sys.executable, "-m", "llm4rec_kg", "build", "--catalog", str(small_catalog)]
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.2, 2.6):
+        process = subprocess.Popen([*command, "--out", str(out)], stdout=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        now = _snapshot(out)
+        assert now in (old, new), f"a mixed set after a kill at {delay} s"
+        if now == new:  # put the old set back, to try a later moment
+            for name, data in old.items():
+                (out / name).write_bytes(data)
+    subprocess.run([*command, "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
+    assert _snapshot(out) == new
+    assert not list(tmp_path.glob(".out.staging-*"))  # a later build removes what kills left

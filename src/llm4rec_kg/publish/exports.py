@@ -9,7 +9,9 @@ output directory until all files exist in a staging directory beside it.
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import shutil
 import tempfile
 from collections import Counter
@@ -153,25 +155,74 @@ def _media_type(name: str) -> str:
 
 
 def write_exports(out_dir: Path, writers: dict[str, Callable[[], str]]) -> list[Path]:
-    """Render every file into a staging directory, then move each into out_dir.
+    """Render every file into a staging directory beside out_dir, then swap the two in one
+    step, so that at any instant out_dir holds the old set or the new one, never a mix.
 
-    A writer that fails leaves out_dir exactly as it was.
+    Files of out_dir that no writer renders are kept (hard-linked into the new set). A
+    writer that fails leaves out_dir exactly as it was; staging left by a killed build is
+    removed by the next one.
     """
+    out_dir = out_dir.absolute()
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     except OSError as err:
         raise SourceError(f"{out_dir}: cannot write exports: {err}") from err
     try:
         for name, render in writers.items():
             (staging / name).write_text(render(), encoding="utf-8", newline="\n")
-        written = []
-        for name in writers:
-            target = out_dir / name
-            (staging / name).replace(target)
-            written.append(target)
-        return written
+            (staging / name).chmod(0o644)
+        if out_dir.is_dir():
+            for kept in out_dir.iterdir():
+                if kept.is_file() and kept.name not in writers:
+                    os.link(kept, staging / kept.name)
+            staging.chmod(out_dir.stat().st_mode & 0o7777)
+            _exchange(staging, out_dir)
+        elif out_dir.exists():
+            raise SourceError(f"{out_dir}: cannot write exports: not a directory")
+        else:
+            staging.chmod(0o755)
+            staging.rename(out_dir)
+        return [out_dir / name for name in writers]
     except OSError as err:
         raise SourceError(f"{out_dir}: cannot write exports: {err}") from err
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)  # after the swap: the old set
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    for stale in out_dir.parent.glob(f".{out_dir.name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    if out_dir.is_dir():  # staging of builds before the directory swap
+        for stale in out_dir.glob(".staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two directories atomically (renameat2 with RENAME_EXCHANGE on Linux); where
+    the system has no such call, two renames with the old set kept until the second."""
+    libc = _libc()
+    renameat2 = getattr(libc, "renameat2", None) if libc else None
+    if renameat2 is not None:
+        result = renameat2(_AT_FDCWD, bytes(a), _AT_FDCWD, bytes(b), _RENAME_EXCHANGE)
+        if result == 0:
+            return
+        errno = ctypes.get_errno()
+        if errno not in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: no exchange here
+            raise OSError(errno, os.strerror(errno), str(b))
+    parked = b.with_name(b.name + ".old-" + a.name.rsplit("-", 1)[-1])
+    b.rename(parked)
+    a.rename(b)
+    parked.rename(a)
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
