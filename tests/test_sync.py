@@ -5,6 +5,7 @@ sync fails."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -314,3 +315,69 @@ def test_links_that_are_no_web_addresses_are_kept_as_listed_but_never_iris(
     listed = {str(o) for o in graph.objects(None, URIRef(L4R + "listedCode"))}
     # The claim stays, as a literal (markdown-it itself refuses a javascript: link).
     assert any("javascript:alert(1)" in value for value in listed)
+
+
+def test_a_sync_killed_at_any_moment_leaves_the_old_catalog_or_the_new_one(
+    small_catalog: Path, tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    project = small_catalog.parent
+    pristine = tmp_path / "pristine"
+    shutil.copytree(project, pristine)
+    command = [
+        sys.executable,
+        "-m",
+        "llm4rec_kg",
+        "sync",
+        "test-list",
+        "--catalog",
+        str(small_catalog),
+        "--file",
+        str(LISTS / "evolving-v1.md"),
+        "--commit",
+        "fff0000",
+        "--date",
+        "2024-05-01",
+    ]
+    old = _files(small_catalog)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    new = _files(small_catalog)
+    assert old != new and "rows/test-list-fff0000.yaml" in new
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.2):
+        shutil.rmtree(project)
+        shutil.copytree(pristine, project)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        load_catalog(small_catalog)  # recovers: finishes or drops the interrupted write
+        assert _files(small_catalog) in (old, new), f"a mixed catalog after a kill at {delay} s"
+        assert not list(small_catalog.glob(".sync-*"))
+
+
+def test_recovery_finishes_a_committed_write_and_drops_an_uncommitted_one(
+    tmp_path: Path,
+) -> None:
+    from llm4rec_kg.catalog import transaction
+
+    catalog = tmp_path / "catalog"
+    (catalog / "rows").mkdir(parents=True)
+    (catalog / "a.yaml").write_text("old a\n")
+    (catalog / "rows" / "b.yaml").write_text("old b\n")
+    # Killed after the commit point, with one of two renames done.
+    committed = catalog / ".sync-1"
+    (committed / "rows").mkdir(parents=True)
+    (committed / "rows" / "b.yaml").write_text("new b\n")
+    (committed / "COMMIT").write_text("a.yaml\nrows/b.yaml\n")
+    (catalog / "a.yaml").write_text("new a\n")  # its rename had happened
+    # Killed before its commit point.
+    (catalog / ".sync-2").mkdir()
+    (catalog / ".sync-2" / "a.yaml").write_text("never\n")
+    transaction.recover(catalog)
+    assert (catalog / "a.yaml").read_text() == "new a\n"
+    assert (catalog / "rows" / "b.yaml").read_text() == "new b\n"
+    assert not list(catalog.glob(".sync-*"))

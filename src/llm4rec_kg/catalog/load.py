@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from llm4rec_kg.catalog import resolve, rows, schema, yamlio
+from llm4rec_kg.catalog import resolve, rows, schema, transaction, yamlio
 from llm4rec_kg.errors import InvalidDataError, Problem, UsageError
 
 
@@ -52,6 +52,7 @@ def load_catalog(root: Path, shown_as: Path | None = None) -> Catalog:
     copy of it."""
     if not root.is_dir():
         raise UsageError(f"{root}: no such catalog directory")
+    transaction.recover(root)  # a sync killed half-way is finished or undone first
     shown = shown_as or root
     raw, problems = _load_files(root, shown)
     if problems:

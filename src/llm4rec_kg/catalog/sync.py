@@ -27,7 +27,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from llm4rec_kg.catalog import resolve, rows, yamlio
+from llm4rec_kg.catalog import resolve, rows, transaction, yamlio
 from llm4rec_kg.catalog.load import Catalog, file_name, load_catalog
 from llm4rec_kg.errors import InvalidDataError, UsageError
 from llm4rec_kg.readers import cells, normalize, read_snapshot
@@ -260,6 +260,7 @@ def sync(
 ) -> SyncReport:
     """Re-read the snapshots of the named lists (all when none), or register and read a new
     snapshot; write the rows, new names and re-keys as one checked change."""
+    transaction.recover(catalog_dir)
     docs = _curated_docs(catalog_dir)
     curated = {name: yamlio.plain(doc) for name, doc in docs.items()}
     project = catalog_dir.resolve().parent
@@ -314,8 +315,7 @@ def sync(
         for name, data in vendored.items():
             (project / name).parent.mkdir(parents=True, exist_ok=True)
             (project / name).write_bytes(data)
-        for name, text in sorted(changed.items()):
-            yamlio.atomic_write(catalog_dir / name, text)
+        transaction.write(catalog_dir, changed)
     report.files = sorted(changed)
     report.vendored = sorted(vendored)
     _diff(before, after, report)

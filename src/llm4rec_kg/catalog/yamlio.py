@@ -103,14 +103,14 @@ def atomic_write(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         # mkstemp makes the file 0600; keep the mode the file had (or the umask's default).
-        Path(tmp).chmod(_mode_of(path))
+        Path(tmp).chmod(mode_of(path))
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _mode_of(path: Path) -> int:
+def mode_of(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o7777
     except FileNotFoundError:
