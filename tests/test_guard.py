@@ -187,3 +187,16 @@ def test_queries_are_not_updates(text: str) -> None:
 def test_a_large_query_is_told_from_an_update_by_tokens() -> None:
     text = "SELECT * WHERE { " + "?s ?p ?o . " * 200_000 + "}"  # about 2 MB
     assert not guard.is_update(text) and guard.is_update("DELETE" + text[6:])
+
+
+@pytest.mark.server
+def test_hostile_paths_and_host_headers_get_an_answer() -> None:
+    with llm4rec_server("--data", str(EXPORT)) as base:
+        port = int(base.rsplit(":", 1)[1])
+        bad_path = _raw(port, b"GET /paper/<x> HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        bad_host = _raw(
+            port, b"GET /sparql HTTP/1.1\r\nHost: a b<c>\r\nAccept: text/turtle\r\n\r\n"
+        )
+    assert bad_path.split(b" ", 2)[1] == b"404"
+    status, body = bad_host.split(b" ", 2)[1], bad_host.split(b"\r\n\r\n", 1)[1]
+    assert status == b"200" and b"a b<c>" not in body  # the service description, unharmed

@@ -10,9 +10,12 @@ JSON-LD, by Accept header or suffix), ``/`` (the HTML visualisation if built) an
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sys
 import tempfile
 import threading
+import traceback
 from dataclasses import dataclass, field
 from functools import cached_property
 from http import HTTPStatus
@@ -134,9 +137,26 @@ def negotiate(accept: str, offered: list[str]) -> str | None:
     return None
 
 
+_HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
 class Handler(BaseHTTPRequestHandler):
     server_version = "llm4rec-kg"
     site: Site  # set on the subclass made by make_server
+    timeout = 30  # seconds a client may take to send its request (slow clients hang up)
+
+    def handle_one_request(self) -> None:
+        """One request; a bug becomes a 500 with its traceback on stderr, never a silently
+        dropped connection."""
+        try:
+            super().handle_one_request()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
 
     # ------------------------------------------------------------------ plumbing
 
@@ -261,7 +281,9 @@ class Handler(BaseHTTPRequestHandler):
         self._error(HTTPStatus.NOT_ACCEPTABLE, "acceptable types: " + ", ".join(offered))
 
     def _service_description(self) -> None:
-        host = self.headers.get("Host", f"{self.site.config.host}:{self.site.config.port}")
+        host = self.headers.get("Host", "")
+        if not _HOST.match(host):  # a Host header is the client's text, not an IRI part
+            host = f"{self.site.config.host}:{self.site.config.port}"
         endpoint = ox.NamedNode(f"http://{host}/sparql")
         sd = "http://www.w3.org/ns/sparql-service-description#"
         store = ox.Store()
@@ -319,7 +341,10 @@ class Handler(BaseHTTPRequestHandler):
         for ending in SUFFIXES:
             if path.endswith(ending):
                 stem, suffix = path[: -len(ending)], ending
-        iri = ox.NamedNode(self.site.config.base.rstrip("/") + stem)
+        try:
+            iri = ox.NamedNode(self.site.config.base.rstrip("/") + stem)
+        except ValueError:
+            return self._error(HTTPStatus.NOT_FOUND, f"no entity at {path}")
         outbound = list(self.site.store.quads_for_pattern(iri, None, None))
         if not outbound:
             return self._error(HTTPStatus.NOT_FOUND, f"no entity at {path}")
