@@ -242,3 +242,24 @@ def test_cli_needs_exactly_one_query() -> None:
 def test_cli_graph_result_cannot_be_csv() -> None:
     code, _, err = _cli("paper-graph", "-f", "csv")
     assert code == 2 and "a graph result cannot be written as csv" in err
+
+
+def test_the_prefixes_the_tool_prints_work_undeclared() -> None:
+    code, out, err = _cli(
+        "--data",
+        str(ROOT / "exports" / "llm4rec.nt"),
+        "--sparql",
+        "SELECT ?p WHERE { ?p a l4r:Paper ; l4r:usesModel model:llama ; l4r:shortName 'TALLRec' }",
+    )
+    assert code == 0, err
+    assert "paper:arxiv-2305.00447" in out
+
+
+def test_a_parse_error_is_one_line_with_its_position() -> None:
+    code, _, err = _cli("--sparql", "SELECT ?p WHERE { ?p a foo:Paper }")
+    assert code == 2
+    assert err == (
+        "error: SPARQL syntax error at 1:33: prefix 'foo' is not declared: add PREFIX foo: <...>\n"
+    )
+    code, _, err = _cli("--sparql", "SELECT ?p WHERE { ?p ?q ?o . FILTER( }")
+    assert code == 2 and err.count("\n") == 1 and "at 1:" in err and "\\u{" not in err

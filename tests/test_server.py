@@ -275,3 +275,13 @@ def test_an_iri_published_before_a_rekey_redirects_permanently(url: str) -> None
         assert (response.status, response.getheader("Location")) == (301, target), path
     status, _, body = fetch(f"{url}/paper/llara", headers={"Accept": "text/turtle"})
     assert status == 200 and b"LLaRA" in body
+
+
+def test_serve_declares_the_known_prefixes_a_query_leaves_out(url: str) -> None:
+    query = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a l4r:Paper ; l4r:usesModel model:llama }"
+    status, _, body = fetch(
+        f"{url}/sparql?{urlencode({'query': query})}", headers={"Accept": "text/csv"}
+    )
+    assert status == 200 and int(body.decode().splitlines()[1]) > 10
+    status, _, body = fetch(f"{url}/sparql?{urlencode({'query': 'SELECT * WHERE { ?s a foo:X }'})}")
+    assert status == 400 and body.decode().count("\n") == 1 and b"add PREFIX foo:" in body

@@ -118,18 +118,23 @@ class QueryRequest:
 
 def query(request: QueryRequest) -> Result:
     """Run a named query, a query string or a query file, embedded or against an endpoint."""
-    from llm4rec_kg.sparql import engines
+    from llm4rec_kg.graph.vocab import display_prefixes
+    from llm4rec_kg.sparql import engines, prefixes
 
+    known = display_prefixes(request.base)
     text, bindings = _query_text(request)
+    if request.name is None:  # a named query declares its prefixes; a typed one may not
+        text = prefixes.declare(text, known)
     engine: engines.Engine
     if request.endpoint:
         engine = engines.RemoteEngine(request.endpoint, graph=request.graph)
     elif request.data:
         store = engines.store_from_file(str(request.data))
-        engine = engines.EmbeddedEngine(store, request.allowed_services)
+        engine = engines.EmbeddedEngine(store, request.allowed_services, known)
     else:
         graph = validate(request.catalog_dir, request.base).graph
-        engine = engines.EmbeddedEngine(engines.store_from_graph(graph), request.allowed_services)
+        store = engines.store_from_graph(graph)
+        engine = engines.EmbeddedEngine(store, request.allowed_services, known)
     return engine.run(text, bindings, request.cap)
 
 

@@ -29,7 +29,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from llm4rec_kg.errors import KGError, UsageError
 from llm4rec_kg.graph.vocab import DEFAULT_BASE, RDF, RDFS, display_prefixes
-from llm4rec_kg.sparql import guard, results
+from llm4rec_kg.sparql import guard, prefixes, results
 from llm4rec_kg.sparql.pool import QueryPool, QueryTimeout
 from llm4rec_kg.sparql.results import Result, from_oxigraph_term, graph_result
 
@@ -249,6 +249,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _query(self, text: str) -> None:
         config = self.site.config
+        text = prefixes.declare(text, self.site.prefixes)
         try:
             # Refused before a worker sees it: a SERVICE clause would connect elsewhere.
             guard.check(text, config.allowed_services)
@@ -260,7 +261,9 @@ class Handler(BaseHTTPRequestHandler):
         except UsageError as err:
             if guard.is_update(text):  # an update sent as a query: refused, not a syntax error
                 return self._refuse_update()
-            return self._error(HTTPStatus.BAD_REQUEST, str(err))
+            return self._error(
+                HTTPStatus.BAD_REQUEST, prefixes.readable(str(err), text, self.site.prefixes)
+            )
         headers = {"X-Result-Truncated": str(config.max_rows)} if result.truncated else {}
         accept = self.headers.get("Accept", "")
         if result.kind == "graph":

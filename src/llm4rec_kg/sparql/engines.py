@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from llm4rec_kg.errors import SourceError, UsageError
-from llm4rec_kg.sparql import guard
+from llm4rec_kg.sparql import guard, prefixes
 from llm4rec_kg.sparql.queries import with_values
 from llm4rec_kg.sparql.results import Result, Term, from_oxigraph, from_sparql_json, graph_result
 
@@ -56,9 +56,15 @@ class EmbeddedEngine:
     """A pyoxigraph store; a query with a SERVICE clause runs only when its endpoint is in
     allowed_services (``guard``)."""
 
-    def __init__(self, store: ox.Store, allowed_services: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        allowed_services: tuple[str, ...] = (),
+        known_prefixes: Mapping[str, str] | None = None,
+    ) -> None:
         self.store = store
         self.allowed_services = allowed_services
+        self.known_prefixes = known_prefixes or {}
 
     def run(
         self, query: str, bindings: Mapping[str, Term] | None = None, cap: int | None = None
@@ -71,7 +77,8 @@ class EmbeddedEngine:
             # Solutions are computed as they are read, so reading them is inside the try.
             return from_oxigraph(self.store.query(query, substitutions=substitutions), cap)
         except SyntaxError as err:
-            raise QuerySyntaxError(f"SPARQL syntax {err}") from err
+            message = prefixes.readable(f"SPARQL syntax {err}", query, self.known_prefixes)
+            raise QuerySyntaxError(message) from err
         except RuntimeError as err:  # pyoxigraph's evaluation errors
             raise UsageError(f"query failed: {err}") from err
         except OSError as err:

@@ -29,7 +29,8 @@ class ServiceRefused(UsageError):
     """A query names a SERVICE endpoint that is not allowed."""
 
 
-def _significant(text: str) -> Iterator[tuple[str, str]]:
+def tokens(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, text) of each token but comments: string, iri, var, word or other."""
     for match in _TOKENS.finditer(text):
         kind = match.lastgroup or "other"
         if kind != "comment":
@@ -39,11 +40,11 @@ def _significant(text: str) -> Iterator[tuple[str, str]]:
 def services(text: str) -> list[str]:
     """The endpoints a query's SERVICE clauses name: an IRI (without <>), or the variable
     or prefixed name as written."""
-    tokens = list(_significant(text))
+    found_tokens = list(tokens(text))
     found = []
-    for i, (kind, value) in enumerate(tokens):
+    for i, (kind, value) in enumerate(found_tokens):
         if kind == "word" and value.upper() == "SERVICE":
-            rest = tokens[i + 1 : i + 3]
+            rest = found_tokens[i + 1 : i + 3]
             if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
                 rest = rest[1:]
             target = rest[0] if rest else ("other", "")
@@ -73,14 +74,14 @@ UPDATE_KEYWORDS = frozenset(
 def is_update(text: str) -> bool:
     """Whether text is a SPARQL Update request: after its prologue (BASE and PREFIX
     declarations) it starts with an update operation. Reads tokens, in linear time."""
-    tokens = _significant(text)
-    for kind, value in tokens:
+    stream = tokens(text)
+    for kind, value in stream:
         word = value.upper() if kind == "word" else ""
         if word == "BASE":
-            next(tokens, None)
+            next(stream, None)
         elif word == "PREFIX":
-            next(tokens, None)
-            next(tokens, None)
+            next(stream, None)
+            next(stream, None)
         else:
             return word in UPDATE_KEYWORDS
     return False
