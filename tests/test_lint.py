@@ -351,3 +351,25 @@ def test_mojibake_in_a_blockquoted_table_is_reported_once(
     quoted = "\n".join(f"> {line}" for line in (HEAD + row(title="CafÃ© recs")).splitlines())
     found = [f for f in _findings(tmp_path, quoted + "\n", aliases_catalog) if f.rule == "mojibake"]
     assert [(f.line, f.where) for f in found] == [(5, "no-tuning[1]")]
+
+
+def test_lint_of_a_file_with_no_list_is_an_error_not_zero_findings() -> None:
+    code, out, err = _lint(str(Path(__file__).resolve().parent.parent / "pyproject.toml"))
+    assert code == 1 and out == ""
+    assert "nothing could be read" in err
+
+
+def test_lint_without_a_catalog_says_so_and_reports_no_false_model_errors(
+    tmp_path: Path,
+) -> None:
+    code, out, err = _lint(str(SHARED_SOURCE), "--catalog", str(tmp_path / "none"))
+    assert f"note: no catalog at {tmp_path / 'none'}" in err
+    assert "unresolved-model" not in out
+    assert len([line for line in out.splitlines() if "error[" in line]) == 7
+
+
+def test_the_summary_says_how_many_findings_a_filter_hid() -> None:
+    code, out, err = _lint(str(SHARED_SOURCE), "--severity", "error")
+    shown = len(out.splitlines())
+    assert err.splitlines()[-1].startswith(f"{shown} findings shown (")
+    assert "more not shown by --severity/--open-only" in err

@@ -543,6 +543,12 @@ def lint(
 
     if paths:
         catalog = load_catalog(catalog_dir) if catalog_dir.is_dir() else None
+        if catalog is None:
+            click.echo(
+                f"note: no catalog at {catalog_dir}: model and venue names are not checked "
+                "against aliases (give --catalog)",
+                err=True,
+            )
         report = lint_module.lint_markdown(list(paths), catalog)
     else:
         report = lint_module.lint_catalog(load_catalog(catalog_dir))
@@ -552,6 +558,7 @@ def lint(
         for f in report.findings
         if f.severity in levels and not (open_only and f.status != "open")
     ]
+    hidden = len(report.findings) - len(shown)
     if fmt == "json":
         from dataclasses import asdict
 
@@ -564,7 +571,9 @@ def lint(
         counts = report.counts()
         statuses = ", ".join(f"{n} {s}" for s, n in counts["by_status"].items())
         click.echo(
-            f"{len(report.findings)} findings ({statuses or 'none'}); "
+            f"{len(shown)} findings shown"
+            + (f" ({hidden} more not shown by --severity/--open-only)" if hidden else "")
+            + f"; {len(report.findings)} in all ({statuses or 'none'}); "
             f"{report.open_errors} open errors",
             err=True,
         )

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llm4rec_kg.catalog import Catalog
-from llm4rec_kg.readers import cells, normalize, read_markdown
+from llm4rec_kg.readers import cells, normalize, read_markdown, read_snapshot
 from llm4rec_kg.readers.markdown import PLACEHOLDERS
 
 SEVERITIES = ("error", "warning", "info")
@@ -476,6 +476,8 @@ def mojibake(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
 
 
 def unresolved_model(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    if not aliases.models:  # no catalog to resolve names against: nothing to say
+        return
     for row in rows:
         cell = row.cell("llm")
         if cell is None:
@@ -690,6 +692,7 @@ def lint_markdown(paths: list[Path], catalog: Catalog | None) -> Report:
     aliases = Aliases.from_catalog(catalog)
     findings = []
     for path in paths:
+        read_snapshot(path)  # a file with no list in it is an error, not "0 findings"
         rows, read = rows_from_markdown(path)
         row_lines = {row.line for row in rows if row.line is not None}
         findings += run_rules(rows, aliases) + read + file_findings(path, row_lines)
