@@ -363,6 +363,7 @@ def test_lint_without_a_catalog_says_so_and_reports_no_false_model_errors(
     tmp_path: Path,
 ) -> None:
     code, out, err = _lint(str(SHARED_SOURCE), "--catalog", str(tmp_path / "none"))
+    assert code == 1  # the list's own errors are still errors
     assert f"note: no catalog at {tmp_path / 'none'}" in err
     assert "unresolved-model" not in out
     assert len([line for line in out.splitlines() if "error[" in line]) == 7
@@ -371,5 +372,6 @@ def test_lint_without_a_catalog_says_so_and_reports_no_false_model_errors(
 def test_the_summary_says_how_many_findings_a_filter_hid() -> None:
     code, out, err = _lint(str(SHARED_SOURCE), "--severity", "error")
     shown = len(out.splitlines())
+    assert code == 1 and shown == 7
     assert err.splitlines()[-1].startswith(f"{shown} findings shown (")
     assert "more not shown by --severity/--open-only" in err
