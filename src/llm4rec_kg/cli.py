@@ -82,7 +82,7 @@ def handles_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="llm4rec-kg")
 def main() -> None:
     """Build and query the LLM4Rec knowledge graph.
@@ -91,7 +91,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(short_help="Validate the catalog and write every export as one set.")
 @catalog_option
 @click.option(
     "--out",
@@ -104,7 +104,14 @@ def main() -> None:
 @base_option
 @handles_errors
 def build(catalog_dir: Path, out_dir: Path, base: str) -> None:
-    """Validate the catalog and write Turtle, N-Triples, JSON-LD and VoID exports."""
+    """Validate the catalog and write Turtle, N-Triples, JSON-LD, VoID, the quality report and
+    the HTML page, all replaced as one set.
+
+    \b
+    Examples:
+      llm4rec-kg build
+      llm4rec-kg build --out /tmp/exports --base https://example.org/llm4rec/
+    """
     from llm4rec_kg import pipeline
 
     result = pipeline.build(catalog_dir, out_dir, base, record_iris=True)
@@ -113,12 +120,19 @@ def build(catalog_dir: Path, out_dir: Path, base: str) -> None:
     click.echo(f"{result.validated.triples} triples in {result.seconds:.2f} s")
 
 
-@main.command()
+@main.command(short_help="Check the catalog (YAML, schema, SHACL, IRI ledger); write nothing.")
 @catalog_option
 @base_option
 @handles_errors
 def validate(catalog_dir: Path, base: str) -> None:
-    """Check YAML syntax, the catalog schema and the SHACL shapes; write nothing."""
+    """Check YAML syntax, the catalog schema, the SHACL shapes and the IRI ledger; write
+    nothing.
+
+    \b
+    Examples:
+      llm4rec-kg validate
+      llm4rec-kg validate --catalog /path/to/catalog
+    """
     from llm4rec_kg import pipeline
 
     done = pipeline.validate(catalog_dir, base)
@@ -128,7 +142,7 @@ def validate(catalog_dir: Path, base: str) -> None:
     )
 
 
-@main.command()
+@main.command(short_help="Read the source lists' snapshots into catalog/rows/; print the diff.")
 @click.argument("lists", nargs=-1, metavar="[LIST]...")
 @catalog_option
 @click.option(
@@ -183,7 +197,7 @@ def sync(
     click.echo(sync_module.render(report, catalog_dir))
 
 
-@main.command()
+@main.command(short_help="Coverage per list, entities, rows, top LLMs, papers per year.")
 @catalog_option
 @base_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -196,7 +210,14 @@ def sync(
 )
 @handles_errors
 def stats(catalog_dir: Path, base: str, as_json: bool, top: int) -> None:
-    """Entities per class, source rows per section, top LLMs, papers per year and paradigm."""
+    """Coverage per source list, entities per class, source rows per snapshot and section,
+    top LLMs, papers per year and paradigm.
+
+    \b
+    Examples:
+      llm4rec-kg stats
+      llm4rec-kg stats --json --top 20
+    """
     from llm4rec_kg import pipeline
     from llm4rec_kg import stats as stats_module
 
@@ -220,7 +241,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
-@main.command()
+@main.command(short_help="Run a named query, a SPARQL string or a file, embedded or remote.")
 @click.argument("name", required=False)
 @click.option("--sparql", help="A SPARQL query string to run.")
 @click.option(
@@ -278,7 +299,16 @@ def query(
 ) -> None:
     """Run a named query (see --list), a --sparql string or a --file.
 
-    By default the query runs on an embedded store built from the catalog.
+    By default the query runs on an embedded store built from the catalog. The prefixes
+    that results print (l4r:, paper:, model:, schema:, dcterms: ...) work undeclared.
+
+    \b
+    Examples:
+      llm4rec-kg query --list
+      llm4rec-kg query papers-using-llm -p llm=Llama-2 -f csv
+      llm4rec-kg query --sparql 'SELECT ?p WHERE { ?p l4r:usesModel model:llama }'
+      llm4rec-kg query same-base-model --endpoint http://127.0.0.1:7878/query \\
+        --graph https://w3id.org/llm4rec/
     """
     from llm4rec_kg import pipeline
     from llm4rec_kg.sparql import queries
@@ -328,7 +358,7 @@ def _format(result: Any, fmt: str, base: str) -> str:
     return str(writers[fmt](result))
 
 
-@main.command()
+@main.command(short_help="Serve a read-only SPARQL endpoint and a page for every entity.")
 @catalog_option
 @base_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
@@ -396,7 +426,14 @@ def serve(
     allowed_services: tuple[str, ...],
     get_path: str | None,
 ) -> None:
-    """Serve a read-only SPARQL 1.1 endpoint and Linked Data pages for every entity."""
+    """Serve a read-only SPARQL 1.1 endpoint and Linked Data pages for every entity.
+
+    \b
+    Examples:
+      llm4rec-kg serve
+      llm4rec-kg serve --port 8080 --timeout 5 --max-rows 1000 --access-log
+      llm4rec-kg serve --get /paper/arxiv-2305.00447.ttl
+    """
     import signal
 
     from llm4rec_kg import pipeline
@@ -446,7 +483,7 @@ def _get_once(endpoint: Any, path: str) -> None:
         sys.exit(2)
 
 
-@main.command()
+@main.command(short_help="Upload the graph into a SPARQL 1.1 store and check the count.")
 @click.option(
     "--endpoint",
     required=True,
@@ -491,6 +528,12 @@ def push(
     """Upload the graph into a SPARQL 1.1 triple store and verify the triple count.
 
     Credentials come from LLM4REC_USER and LLM4REC_PASSWORD, or LLM4REC_TOKEN.
+
+    \b
+    Examples:
+      llm4rec-kg push --endpoint http://127.0.0.1:7878/store
+      LLM4REC_TOKEN=... llm4rec-kg push --endpoint https://store.example.org/store \\
+        --graph https://w3id.org/llm4rec/ --chunk-size 50000
     """
     from llm4rec_kg import pipeline
     from llm4rec_kg.publish.push import Target
@@ -505,7 +548,7 @@ def push(
     click.echo(f"verified: the store holds {result.stored} triples in <{target.graph}>")
 
 
-@main.command()
+@main.command(short_help="Report data-quality findings on the catalog or on list files.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @catalog_option
 @click.option(
@@ -537,6 +580,12 @@ def lint(
     Each finding has a rule id, severity, location, message and fix hint. On the catalog a
     finding may be corrected (corrections.yaml), accepted (accepted.yaml) or normalized by
     the import. Exit codes: 0 no open error, 1 open errors, 2 usage or I/O error.
+
+    \b
+    Examples:
+      llm4rec-kg lint --open-only
+      llm4rec-kg lint sources/awesome-llm4rs-papers-2026-01-16.md --severity error
+      llm4rec-kg lint --format json > findings.json
     """
     from llm4rec_kg.catalog import load_catalog
     from llm4rec_kg.quality import lint as lint_module
