@@ -176,7 +176,7 @@ def sync(
 
     \b
     Examples:
-      llm4rec-kg sync                      # re-read every list; no change prints nothing new
+      llm4rec-kg sync                      # re-read every list ("no change" when in sync)
       llm4rec-kg sync wlik --dry-run       # what a re-read of one list would change
       llm4rec-kg sync wlik --file README.md --commit 1a2b3c4 --date 2026-12-01
     """
