@@ -134,3 +134,20 @@ def test_push_an_export_file(store: str, real_build: BuildResult) -> None:
     assert out.splitlines()[1] == (
         f"verified: the store holds {real_build.validated.triples} triples in <urn:test:from-file>"
     )
+
+
+def test_querying_a_store_without_its_graph_says_where_the_triples_are(
+    store: str, real_build: BuildResult
+) -> None:
+    code, _, err = _push(store)
+    assert code == 0, err
+    result = CliRunner().invoke(main, ["query", "papers-per-llm", "--endpoint", f"{store}/query"])
+    assert result.exit_code == 0 and result.stdout.endswith("(0 rows)\n")
+    assert "hint: the endpoint's default graph is empty, but its named graphs hold triples" in (
+        result.stderr
+    )
+    with_graph = ["--graph", GRAPH]
+    result = CliRunner().invoke(
+        main, ["query", "papers-per-llm", "--endpoint", f"{store}/query", *with_graph]
+    )
+    assert result.exit_code == 0 and "hint:" not in result.stderr

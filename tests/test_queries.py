@@ -263,3 +263,14 @@ def test_a_parse_error_is_one_line_with_its_position() -> None:
     )
     code, _, err = _cli("--sparql", "SELECT ?p WHERE { ?p ?q ?o . FILTER( }")
     assert code == 2 and err.count("\n") == 1 and "at 1:" in err and "\\u{" not in err
+
+
+def test_an_empty_answer_to_a_parameter_that_names_nothing_says_so() -> None:
+    code, out, err = _cli("same-base-model", "-p", "paper=TALRec")
+    assert code == 0 and out.endswith("(0 rows)\n")
+    assert err == (
+        "hint: no entity is named 'TALRec', the value of paper "
+        "(did you mean 'TALLRec', 'DEALRec', 'LoRec'?)\n"
+    )
+    code, _, err = _cli("same-base-model", "-p", "paper=TALLRec")
+    assert code == 0 and err == ""

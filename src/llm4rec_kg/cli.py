@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,21 @@ class WebAddress(click.ParamType[str]):
 
 
 IRI = WebAddress()
+
+
+class AbsoluteIRI(click.ParamType[str]):
+    """A graph name: any absolute IRI (https:, urn:, ...) an IRI reference may be."""
+
+    name = "IRI"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", text):
+            self.fail(f"{text!r} is not an absolute IRI", param, ctx)
+        return text
+
+
+GRAPH_IRI = AbsoluteIRI()
 
 catalog_option = click.option(
     "--catalog",
@@ -270,7 +286,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--graph",
     "graph_iri",
-    type=IRI,
+    type=GRAPH_IRI,
     help="With --endpoint: the graph to query (default-graph-uri).",
 )
 @click.option(
@@ -334,7 +350,10 @@ def query(
         base,
         allowed_services=allowed_services,
     )
-    click.echo(_format(pipeline.query(request), fmt, base), nl=False)
+    result = pipeline.query(request)
+    click.echo(_format(result, fmt, base), nl=False)
+    for hint in result.hints:
+        click.echo(f"hint: {hint}", err=True)
 
 
 def _format(result: Any, fmt: str, base: str) -> str:
@@ -491,7 +510,7 @@ def _get_once(endpoint: Any, path: str) -> None:
     help="Graph Store Protocol URL of the store, e.g. http://127.0.0.1:7878/store.",
 )
 @click.option(
-    "--graph", "graph_iri", type=IRI, help="Named graph to replace [default: the base IRI]."
+    "--graph", "graph_iri", type=GRAPH_IRI, help="Named graph to replace [default: the base IRI]."
 )
 @click.option(
     "--query-endpoint", type=IRI, help="SPARQL query URL [default: sibling 'query' of --endpoint]."

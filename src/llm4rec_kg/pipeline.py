@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from llm4rec_kg.publish.push import PushResult
     from llm4rec_kg.publish.push import Target as PushTarget
     from llm4rec_kg.publish.server import Endpoint, ServeConfig
+    from llm4rec_kg.sparql.engines import Engine
 from llm4rec_kg.graph.vocab import DEFAULT_BASE, Minter
 
 
@@ -135,7 +136,24 @@ def query(request: QueryRequest) -> Result:
         graph = validate(request.catalog_dir, request.base).graph
         store = engines.store_from_graph(graph)
         engine = engines.EmbeddedEngine(store, request.allowed_services, known)
-    return engine.run(text, bindings, request.cap)
+    result = engine.run(text, bindings, request.cap)
+    if result.kind == "select" and not result.rows:
+        result.hints = _why_empty(request, engine, bindings)
+    return result
+
+
+def _why_empty(request: QueryRequest, engine: Engine, bindings: dict[str, Term]) -> list[str]:
+    from llm4rec_kg.errors import KGError
+    from llm4rec_kg.sparql import hints
+
+    try:
+        if request.endpoint and not request.graph:
+            found = hints.empty_default_graph(engine)
+            if found:
+                return found
+        return hints.unknown_values(engine, bindings) if request.name and bindings else []
+    except KGError:  # a hint is a courtesy: the answer stands without one
+        return []
 
 
 def _query_text(request: QueryRequest) -> tuple[str, dict[str, Term]]:

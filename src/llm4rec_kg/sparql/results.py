@@ -68,6 +68,7 @@ class Result:
     boolean: bool | None = None
     triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
     truncated: bool = False
+    hints: list[str] = field(default_factory=list)  # why an answer is empty, when known
 
     def column(self, name: str) -> list[str]:
         return [row[name].value if name in row else "" for row in self.rows]
