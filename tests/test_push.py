@@ -151,3 +151,18 @@ def test_querying_a_store_without_its_graph_says_where_the_triples_are(
         main, ["query", "papers-per-llm", "--endpoint", f"{store}/query", *with_graph]
     )
     assert result.exit_code == 0 and "hint:" not in result.stderr
+
+
+def test_a_staged_push_removes_staging_graphs_that_killed_pushes_left(
+    store: str, real_build: BuildResult
+) -> None:
+    target = push.Target.from_store(f"{store}/store", GRAPH)
+    left = f"{GRAPH.rstrip('/')}/staging-0123456789abcdef"  # as a killed push leaves one
+    push.push(["<urn:a> <urn:b> <urn:c> .\n"], push.Target.from_store(f"{store}/store", left))
+    other = "urn:test:unrelated"  # a graph that is not ours stays
+    push.push(["<urn:a> <urn:b> <urn:d> .\n"], push.Target.from_store(f"{store}/store", other))
+    assert push.count(target, left) == 1
+    code, _, err = _push(store, "--chunk-size", "5000")
+    assert code == 0, err
+    assert push.count(target, left) == 0 and push.count(target, other) == 1
+    assert push.count(target, GRAPH) == real_build.validated.triples

@@ -131,8 +131,24 @@ def push(
     return PushResult(target, len(lines), stored, len(chunks), time.perf_counter() - started)
 
 
+def _staging_prefix(target: Target) -> str:
+    return f"{target.graph.rstrip('/')}/staging-"
+
+
+def remove_stale_staging(target: Target, timeout: float) -> list[str]:
+    """Drop the staging graphs of pushes that were killed before they could clean up."""
+    query = with_values(
+        internal_query("staging_graphs"), {"prefix": Term("literal", _staging_prefix(target))}
+    )
+    stale = RemoteEngine(target.query).run(query).column("g")
+    for graph in stale:
+        _discard(_graph_url(target, graph), timeout)
+    return stale
+
+
 def _push_staged(chunks: list[bytes], target: Target, media: str, timeout: float) -> None:
-    staging = f"{target.graph.rstrip('/')}/staging-{uuid.uuid4().hex}"
+    remove_stale_staging(target, timeout)
+    staging = f"{_staging_prefix(target)}{uuid.uuid4().hex}"
     url = _graph_url(target, staging)
     done = 0
     try:
