@@ -274,3 +274,18 @@ def test_an_empty_answer_to_a_parameter_that_names_nothing_says_so() -> None:
     )
     code, _, err = _cli("same-base-model", "-p", "paper=TALLRec")
     assert code == 0 and err == ""
+
+
+def test_a_table_fits_a_width_by_cutting_its_widest_cells() -> None:
+    from llm4rec_kg.graph.vocab import display_prefixes
+    from llm4rec_kg.sparql import results
+
+    store = engines.store_from_file(str(ROOT / "exports" / "llm4rec.nt"))
+    result = engines.EmbeddedEngine(store).run(
+        NAMED["papers-using-llm"].text, NAMED["papers-using-llm"].bindings({})
+    )
+    whole = results.to_table(result, display_prefixes()).splitlines()
+    fitted = results.to_table(result, display_prefixes(), width=100).splitlines()
+    assert max(len(line) for line in whole) > 100
+    assert max(len(line) for line in fitted) <= 100 and len(fitted) == len(whole)
+    assert any("…" in line for line in fitted) and fitted[-1] == whole[-1]

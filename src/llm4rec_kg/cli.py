@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -295,6 +296,9 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Query an export (.ttl, .nt, .jsonld) instead of the catalog's graph.",
 )
 @click.option("--list", "list_", is_flag=True, help="List the named queries and exit.")
+@click.option(
+    "--wide", is_flag=True, help="Tables: show every cell whole, wider than the terminal."
+)
 @allow_service_option
 @catalog_option
 @base_option
@@ -309,6 +313,7 @@ def query(
     graph_iri: str | None,
     data: Path | None,
     list_: bool,
+    wide: bool,
     allowed_services: tuple[str, ...],
     catalog_dir: Path,
     base: str,
@@ -351,12 +356,14 @@ def query(
         allowed_services=allowed_services,
     )
     result = pipeline.query(request)
-    click.echo(_format(result, fmt, base), nl=False)
+    # Cut to the terminal when there is one; a pipe or file gets every character.
+    columns = None if wide or not sys.stdout.isatty() else shutil.get_terminal_size().columns
+    click.echo(_format(result, fmt, base, columns), nl=False)
     for hint in result.hints:
         click.echo(f"hint: {hint}", err=True)
 
 
-def _format(result: Any, fmt: str, base: str) -> str:
+def _format(result: Any, fmt: str, base: str, width: int | None = None) -> str:
     from llm4rec_kg.graph.vocab import display_prefixes
     from llm4rec_kg.sparql import results
 
@@ -366,7 +373,7 @@ def _format(result: Any, fmt: str, base: str) -> str:
             raise click.UsageError(f"a graph result cannot be written as {fmt}")
         return results.to_rdf(result, "turtle" if fmt == "table" else fmt, prefixes)
     writers = {
-        "table": lambda r: results.to_table(r, prefixes),
+        "table": lambda r: results.to_table(r, prefixes, width),
         "csv": results.to_csv,
         "tsv": results.to_tsv,
         "json": results.to_json,

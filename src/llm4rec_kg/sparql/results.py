@@ -210,8 +210,28 @@ def _tsv_term(term: Term) -> str:
     return term.n3().replace("\t", "\\t")
 
 
-def to_table(result: Result, prefixes: Mapping[str, str]) -> str:
-    """An aligned table for a terminal, with IRIs shortened to prefixed names."""
+MIN_COLUMN = 8
+
+
+def fit(widths: list[int], limit: int) -> list[int]:
+    """Column widths whose row (with two spaces between columns) fits in limit: the widest
+    column gives way first, none below MIN_COLUMN."""
+    widths = list(widths)
+    while sum(widths) + 2 * (len(widths) - 1) > limit:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= MIN_COLUMN:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def to_table(result: Result, prefixes: Mapping[str, str], width: int | None = None) -> str:
+    """An aligned table for a terminal, with IRIs shortened to prefixed names; with width,
+    long cells are cut (ending in "…") so that each line fits."""
     if result.kind == "ask":
         return "yes\n" if result.boolean else "no\n"
     if result.kind == "graph":
@@ -219,6 +239,10 @@ def to_table(result: Result, prefixes: Mapping[str, str]) -> str:
     header = result.variables
     body = [[_display(row[n], prefixes) if n in row else "" for n in header] for row in result.rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    if width is not None:
+        widths = fit(widths, width)
+        header = [_cut(h, w) for h, w in zip(header, widths, strict=True)]
+        body = [[_cut(c, w) for c, w in zip(r, widths, strict=True)] for r in body]
     lines = [
         "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
