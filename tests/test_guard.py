@@ -200,3 +200,55 @@ def test_hostile_paths_and_host_headers_get_an_answer() -> None:
     assert bad_path.split(b" ", 2)[1] == b"404"
     status, body = bad_host.split(b" ", 2)[1], bad_host.split(b"\r\n\r\n", 1)[1]
     assert status == b"200" and b"a b<c>" not in body  # the service description, unharmed
+
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _ask(base: str, query: str, answers: dict[str, tuple[int, float]], key: str) -> None:
+    import time
+
+    url = f"{base}/sparql?" + urlencode({"query": query})
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            status = response.status
+    except urllib.error.HTTPError as err:
+        status = err.code
+    answers[key] = (status, time.monotonic())
+
+
+@pytest.mark.server
+def test_heavy_queries_do_not_lock_out_a_light_one() -> None:
+    import time
+
+    args = ("--data", str(EXPORT), "--workers", "1", "--max-workers", "3", "--timeout", "4")
+    with llm4rec_server(*args) as base:
+        answers: dict[str, tuple[int, float]] = {}
+        heavy = [
+            threading.Thread(target=_ask, args=(base, CARTESIAN, answers, f"heavy{i}"))
+            for i in range(2)
+        ]
+        for thread in heavy:
+            thread.start()
+        time.sleep(1.0)  # both heavy queries hold workers now
+        _ask(base, "ASK { ?s ?p ?o }", answers, "light")
+        for thread in heavy:
+            thread.join(timeout=30)
+    assert answers["light"][0] == 200
+    assert answers["heavy0"][0] == answers["heavy1"][0] == 503  # stopped at the time limit
+    assert answers["light"][1] < min(answers["heavy0"][1], answers["heavy1"][1])
+
+
+@pytest.mark.server
+def test_a_query_that_needs_too_much_memory_is_stopped_and_the_server_goes_on() -> None:
+    greedy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f ?a ?d LIMIT 1"
+    args = ("--data", str(EXPORT), "--query-memory", "64", "--timeout", "30")
+    with llm4rec_server(*args) as base:
+        url = f"{base}/sparql?" + urlencode({"query": greedy})
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(url, timeout=60)
+        assert caught.value.code == 503
+        assert b"needed more than 64 MiB of memory" in caught.value.read()
+        answers: dict[str, tuple[int, float]] = {}
+        _ask(base, "ASK { ?s ?p ?o }", answers, "after")
+        assert answers["after"][0] == 200

@@ -417,6 +417,20 @@ def _format(result: Any, fmt: str, base: str, width: int | None = None) -> str:
     help="Query worker processes.",
 )
 @click.option(
+    "--max-workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Workers when all are busy, so heavy queries cannot lock out light ones "
+    "[default: --workers + 2].",
+)
+@click.option(
+    "--query-memory",
+    type=click.IntRange(64, 1 << 20),
+    default=1024,
+    show_default=True,
+    help="MiB a query may use; one that needs more is stopped (503).",
+)
+@click.option(
     "--exports",
     "site",
     type=click.Path(path_type=Path, file_okay=False),
@@ -446,6 +460,8 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
+    max_workers: int | None,
+    query_memory: int,
     site: Path,
     data: Path | None,
     access_log: bool,
@@ -475,6 +491,8 @@ def serve(
         site,
         access_log,
         allowed_services,
+        max_workers,
+        query_memory,
     )
     endpoint = pipeline.endpoint(catalog_dir, config, data)
     if get_path is not None:

@@ -87,6 +87,8 @@ class ServeConfig:
     site: Path | None = None  # the exports directory: HTML page and dumps
     access_log: bool = False
     allowed_services: tuple[str, ...] = ()  # SERVICE endpoints a query may call
+    max_workers: int | None = None  # with bursts: default workers + 2
+    query_memory_mb: int = 1024  # what a worker may grow by, past its loaded store
 
 
 @dataclass
@@ -443,7 +445,9 @@ class _Server(ThreadingHTTPServer):
 def make_server(
     config: ServeConfig, nt_file: Path, store: ox.Store, triples: int
 ) -> tuple[ThreadingHTTPServer, Site]:
-    pool = QueryPool(nt_file, config.workers, config.max_rows)
+    pool = QueryPool(
+        nt_file, config.workers, config.max_rows, config.max_workers, config.query_memory_mb << 20
+    )
     site = Site(config, store, pool, triples)
     handler = type("BoundHandler", (Handler,), {"site": site})
     try:
