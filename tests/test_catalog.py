@@ -57,7 +57,7 @@ def test_wrong_type(curated: Path) -> None:
     _edit(curated, "  year: 2023", "  year: soon")
     line = _line(curated, "year: soon")
     assert _problems(curated.parent) == [
-        f"{curated}:{line}: arxiv-2302.00004.year: must be a year, not str"
+        f"{curated}:{line}: arxiv-2302.00004.year: must be a year, not a string ('soon')"
     ]
 
 
@@ -209,3 +209,10 @@ def test_yaml_aliases_in_a_curated_file_are_refused_before_they_expand(
     assert problem == (
         f"{corrections}:1: YAML anchors and aliases are not allowed (they can expand without bound)"
     )
+
+
+def test_type_errors_speak_of_values_not_of_the_yaml_librarys_types(curated: Path) -> None:
+    _edit(curated, "  year: 2023", "  year: '2023'")
+    (problem,) = _problems(curated.parent)
+    assert problem.endswith("year: must be a year, not a string ('2023')")
+    assert "ScalarString" not in problem

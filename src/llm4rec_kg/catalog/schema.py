@@ -289,8 +289,7 @@ class Checker:
                 self._add(line, entry, path, "is required but empty")
             return
         if not _type_ok(spec.kind, value):
-            found = type(value).__name__
-            self._add(line, entry, path, f"must be {_KIND_NAMES[spec.kind]}, not {found}")
+            self._add(line, entry, path, f"must be {_KIND_NAMES[spec.kind]}, not {_shown(value)}")
             return
         if spec.kind == "url" and not normalize.valid_iri(value):
             self._add(line, entry, path, f"must be an http(s) web address, not {value!r}")
@@ -352,6 +351,19 @@ class Checker:
         if value not in ids:
             what = target.replace("concepts:", "concept in scheme ")
             self._add(line, entry, path, f"no {what} with id {value!r}{_hint(value, ids)}")
+
+
+def _shown(value: Any) -> str:
+    """What a value is, in the words of the schema rather than of the YAML library's types
+    (a quoted scalar is a string, not a SingleQuotedScalarString)."""
+    for kind in ("bool", "int", "number", "str", "list", "map"):
+        if kind != "map" and _type_ok(kind, value):
+            return (
+                f"{_KIND_NAMES[kind]} ({value!r})"
+                if kind in ("str", "int", "number")
+                else _KIND_NAMES[kind]
+            )
+    return _KIND_NAMES["map"] if isinstance(value, dict) else type(value).__name__
 
 
 FIRST_YEAR = 1990  # as the SHACL shapes say
