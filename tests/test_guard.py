@@ -252,3 +252,16 @@ def test_a_query_that_needs_too_much_memory_is_stopped_and_the_server_goes_on() 
         answers: dict[str, tuple[int, float]] = {}
         _ask(base, "ASK { ?s ?p ?o }", answers, "after")
         assert answers["after"][0] == 200
+
+
+def test_the_answer_cache_is_bounded_in_entries_and_size() -> None:
+    from llm4rec_kg.publish.server import Answers
+
+    answers = Answers(entries=2, largest=10)
+    answers.put(("a", ""), (b"1", "text/csv", {}))
+    answers.put(("b", ""), (b"2", "text/csv", {}))
+    assert answers.get(("a", "")) is not None  # a is now the most recent
+    answers.put(("c", ""), (b"3", "text/csv", {}))
+    assert answers.get(("b", "")) is None and answers.get(("a", "")) is not None
+    answers.put(("big", ""), (b"x" * 11, "text/csv", {}))
+    assert answers.get(("big", "")) is None

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import traceback
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from http import HTTPStatus
@@ -91,6 +92,32 @@ class ServeConfig:
     query_memory_mb: int = 1024  # what a worker may grow by, past its loaded store
 
 
+class Answers:
+    """The encoded answers to recent queries. The graph cannot change while it is served,
+    so a repeated query (a named one, a page's chart) is answered without a worker; the
+    cache holds at most ``entries`` answers of at most ``largest`` bytes each."""
+
+    def __init__(self, entries: int = 512, largest: int = 1 << 20) -> None:
+        self.entries, self.largest = entries, largest
+        self.lock = threading.Lock()
+        self.saved: OrderedDict[tuple[str, str], tuple[bytes, str, dict[str, str]]] = OrderedDict()
+
+    def get(self, key: tuple[str, str]) -> tuple[bytes, str, dict[str, str]] | None:
+        with self.lock:
+            found = self.saved.get(key)
+            if found is not None:
+                self.saved.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], answer: tuple[bytes, str, dict[str, str]]) -> None:
+        if len(answer[0]) > self.largest:
+            return
+        with self.lock:
+            self.saved[key] = answer
+            while len(self.saved) > self.entries:
+                self.saved.popitem(last=False)
+
+
 @dataclass
 class Site:
     """Everything a request handler reads; shared by all handler threads."""
@@ -99,6 +126,7 @@ class Site:
     store: ox.Store
     pool: QueryPool
     triples: int
+    answers: Answers = field(default_factory=Answers)
     templates: Environment = field(
         default_factory=lambda: Environment(
             loader=PackageLoader("llm4rec_kg"), autoescape=select_autoescape(default=True)
@@ -250,6 +278,9 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def _query(self, text: str) -> None:
+        key = (text, self.headers.get("Accept", ""))
+        if (saved := self.site.answers.get(key)) is not None:
+            return self._send(HTTPStatus.OK, saved[0], saved[1], saved[2])
         config = self.site.config
         text = prefixes.declare(text, self.site.prefixes)
         try:
@@ -273,14 +304,21 @@ class Handler(BaseHTTPRequestHandler):
             if media is None:
                 return self._not_acceptable(list(GRAPH_TYPES))
             body = results.to_rdf(result, GRAPH_TYPES[media], self.site.prefixes)
-            return self._send(HTTPStatus.OK, body, media, headers)
+            return self._answer(key, body, media, headers)
         offered = list(SELECT_TYPES)
         if result.kind == "ask":
             offered = [m for m in offered if m not in ("text/csv", "text/tab-separated-values")]
         media = negotiate(accept, offered)
         if media is None:
             return self._not_acceptable(offered)
-        self._send(HTTPStatus.OK, SELECT_TYPES[media](result), media, headers)
+        self._answer(key, SELECT_TYPES[media](result), media, headers)
+
+    def _answer(
+        self, key: tuple[str, str], body: str | bytes, media: str, headers: dict[str, str]
+    ) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.site.answers.put(key, (data, media, headers))
+        self._send(HTTPStatus.OK, data, media, headers)
 
     def _not_acceptable(self, offered: list[str]) -> None:
         self._error(HTTPStatus.NOT_ACCEPTABLE, "acceptable types: " + ", ".join(offered))
