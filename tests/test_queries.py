@@ -289,3 +289,10 @@ def test_a_table_fits_a_width_by_cutting_its_widest_cells() -> None:
     assert max(len(line) for line in whole) > 100
     assert max(len(line) for line in fitted) <= 100 and len(fitted) == len(whole)
     assert any("…" in line for line in fitted) and fitted[-1] == whole[-1]
+
+
+def test_a_table_row_does_not_repeat_a_cell_in_a_later_column() -> None:
+    code, out, _ = _cli("papers-using-llm", "-p", "llm=PaLM", "--wide")
+    assert code == 0
+    title_only = [line for line in out.splitlines() if line.startswith("PaLM  Large Language")]
+    assert title_only and all(line.count("Large Language Models") == 1 for line in title_only)

@@ -381,3 +381,17 @@ def test_recovery_finishes_a_committed_write_and_drops_an_uncommitted_one(
     assert (catalog / "a.yaml").read_text() == "new a\n"
     assert (catalog / "rows" / "b.yaml").read_text() == "new b\n"
     assert not list(catalog.glob(".sync-*"))
+
+
+def test_a_cell_of_five_thousand_brackets_is_read_synced_and_built(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.md"
+    deep.write_text(
+        "### No Tuning\n\n| Name | Paper | Venue | Year | Code | LLM |\n|--|--|--|--|--|--|\n"
+        f"| {'[' * 5000} | [Deep](https://arxiv.org/abs/2401.00041) | arxiv | 2023 | N/A"
+        " | GPT-4 |\n"
+    )
+    catalog = register(tmp_path / "p", {"deep": [("2222222", "2024-01-01", deep)]})
+    sync(catalog)
+    graph = _build(catalog, tmp_path / "out")
+    names = {str(o) for o in graph.objects(None, URIRef(L4R + "shortName"))}
+    assert names == {"[" * 5000}
