@@ -167,3 +167,14 @@ def test_every_vendored_list_is_read(name: str, rows: int) -> None:
     assert len(reading.rows) == rows
     kinds = {row.kind for row in reading.rows}
     assert "paper" in kinds and "survey" in kinds
+
+
+def test_hidden_characters_in_a_cell_are_reported_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "hidden.md"
+    path.write_text(
+        "### No Tuning\n\n| Name | Paper | Venue | Year | Code | LLM |\n|--|--|--|--|--|--|\n"
+        "| TALL\u200bRec | [T](https://arxiv.org/abs/2401.00051) | arxiv | 2023 | N/A | GPT-4 |\n"
+    )
+    (row,) = read_snapshot(path).rows
+    assert row.listed["name"] == "TALL\u200bRec"
+    assert row.issues == ("the name cell holds an invisible or bidi-control character (U+200B)",)

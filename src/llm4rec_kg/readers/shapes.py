@@ -238,6 +238,7 @@ class _TableReader:
         if not listed:
             self.reading.findings.append(ReadFinding(row.line, "row has no cells; skipped"))
             return
+        issues += _hidden_characters(listed)
         for issue in issues:
             self.reading.findings.append(ReadFinding(row.line, issue))
         self.reading.rows.append(
@@ -292,6 +293,17 @@ class _TableReader:
             "llm": _text(cells.get("llm", Cell(""))),
             "tuning": _text(cells.get("tuning", Cell(""))),
         }
+
+
+def _hidden_characters(listed: Mapping[str, str]) -> list[str]:
+    """Bidi controls and invisible characters make a name look like another; the cell is
+    kept as listed, and the row says so."""
+    return [
+        f"the {column} cell holds an invisible or bidi-control character "
+        f"(U+{ord(found.group()):04X})"
+        for column, value in listed.items()
+        if (found := normalize.DECEPTIVE.search(value))
+    ]
 
 
 def _trusted(cell: Cell) -> str | None:
@@ -361,6 +373,8 @@ def read_item(item: Item, index: int, reading: Reading) -> None:
         "code": roles.get("code"),
         "url": roles.get("url"),
     }
+    listed_cells = {k: v for k, v in listed.items() if v}
+    issues += _hidden_characters(listed_cells)
     for issue in issues:
         reading.findings.append(ReadFinding(item.line, issue))
     reading.rows.append(
@@ -370,7 +384,7 @@ def read_item(item: Item, index: int, reading: Reading) -> None:
             item.line,
             _item_kind(item.headings),
             item.headings,
-            {k: v for k, v in listed.items() if v},
+            listed_cells,
             tuple(issues),
         )
     )
