@@ -17,6 +17,7 @@ only by list date or row order between current rows is ``open`` until a curator 
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -69,15 +70,10 @@ class Row:
         return f"{self.section}/{self.index}"
 
     @property
-    def order(self) -> tuple[int, str, str, int]:
+    def order(self) -> tuple[int, int, str, int]:
         """Precedence of the row's claims: current snapshots first, newest first."""
-        date = self.snapshot.date.replace("-", "")
-        return (
-            0 if self.snapshot.current else 1,
-            f"{99999999 - int(date):08d}",
-            self.snapshot.list,
-            self.line,
-        )
+        newest_first = -datetime.date.fromisoformat(self.snapshot.date).toordinal()
+        return (0 if self.snapshot.current else 1, newest_first, self.snapshot.list, self.line)
 
     def provenance(self) -> dict[str, Any]:
         return {
