@@ -259,6 +259,7 @@ def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     _build_in_process(tmp_path / "b", "4242")
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == [
+        ".build-inputs",  # the digest of the build's inputs: the same inputs, the same digest
         "llm4rec.html",
         "llm4rec.jsonld",
         "llm4rec.nt",
@@ -292,10 +293,11 @@ def test_a_build_killed_at_any_moment_leaves_the_old_set_or_the_new_one(
     pipeline.build(small_catalog, out)
     old = _snapshot(out)
     (small_catalog / "papers.yaml").write_text("arxiv-2302.00004:\n  title: Delta, Retitled\n")
-    pipeline.build(small_catalog, tmp_path / "expected")
+    command = [sys.executable, "-m", "llm4rec_kg", "build", "--catalog", str(small_catalog)]
+    # As the command builds it (it records the IRI ledger, an input of the stamp, first).
+    subprocess.run([*command, "--out", str(tmp_path / "expected")], check=True)
     new = _snapshot(tmp_path / "expected")
     assert old != new
-    command = [sys.executable, "-m", "llm4rec_kg", "build", "--catalog", str(small_catalog)]
     for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8, 2.2, 2.6):
         process = subprocess.Popen([*command, "--out", str(out)], stdout=subprocess.DEVNULL)
         time.sleep(delay)
@@ -309,3 +311,48 @@ def test_a_build_killed_at_any_moment_leaves_the_old_set_or_the_new_one(
     subprocess.run([*command, "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
     assert _snapshot(out) == new
     assert not list(tmp_path.glob(".out.staging-*"))  # a later build removes what kills left
+
+
+def test_a_build_with_nothing_changed_is_a_no_op_that_says_so(
+    small_catalog: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from llm4rec_kg.cli import main
+
+    out = tmp_path / "out"
+    args = ["build", "--catalog", str(small_catalog), "--out", str(out)]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0 and "triples in" in first.stdout
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    again = CliRunner().invoke(main, args)
+    assert (
+        again.stdout
+        == f"{out} is up to date with {small_catalog}: nothing to do (--force rebuilds)\n"
+    )
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    forced = CliRunner().invoke(main, [*args, "--force"])
+    assert "triples in" in forced.stdout
+    (small_catalog / "papers.yaml").write_text("arxiv-2302.00004:\n  title: Delta, Retitled\n")
+    changed = CliRunner().invoke(main, args)
+    assert "triples in" in changed.stdout
+    assert "Delta, Retitled" in (out / "llm4rec.nt").read_text()
+
+
+def test_query_reads_fresh_exports_instead_of_validating_again(
+    small_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.build(small_catalog, small_catalog.parent / "exports")
+    request = pipeline.QueryRequest(
+        sparql="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", catalog_dir=small_catalog
+    )
+    expected = pipeline.query(request).rows[0]["n"].value
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validated although the exports were fresh")
+
+    monkeypatch.setattr(pipeline, "validate", refuse)
+    assert pipeline.query(request).rows[0]["n"].value == expected
+    (small_catalog / "papers.yaml").write_text("arxiv-2302.00004:\n  title: Changed\n")
+    with pytest.raises(AssertionError, match="validated although"):
+        pipeline.query(request)  # the catalog changed: the exports are no longer trusted

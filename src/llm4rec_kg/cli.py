@@ -119,8 +119,9 @@ def main() -> None:
     help="Directory the exports are written to.",
 )
 @base_option
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @handles_errors
-def build(catalog_dir: Path, out_dir: Path, base: str) -> None:
+def build(catalog_dir: Path, out_dir: Path, base: str, force: bool) -> None:
     """Validate the catalog and write Turtle, N-Triples, JSON-LD, VoID, the quality report and
     the HTML page, all replaced as one set.
 
@@ -131,7 +132,10 @@ def build(catalog_dir: Path, out_dir: Path, base: str) -> None:
     """
     from llm4rec_kg import pipeline
 
-    result = pipeline.build(catalog_dir, out_dir, base, record_iris=True)
+    result = pipeline.build(catalog_dir, out_dir, base, record_iris=True, force=force)
+    if result.validated is None:
+        click.echo(f"{out_dir} is up to date with {catalog_dir}: nothing to do (--force rebuilds)")
+        return
     for path in result.files:
         click.echo(f"wrote {path}")
     click.echo(f"{result.validated.triples} triples in {result.seconds:.2f} s")

@@ -18,7 +18,7 @@ from rdflib import Graph
 from llm4rec_kg.catalog import Catalog, corrections, load_catalog
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
 from llm4rec_kg.graph import builder, iris, shacl
-from llm4rec_kg.publish import exports, visual
+from llm4rec_kg.publish import exports, freshness, visual
 from llm4rec_kg.quality import lint
 from llm4rec_kg.quality import report as quality
 from llm4rec_kg.sparql.results import Result, Term
@@ -45,9 +45,17 @@ class Validated:
 
 @dataclass(frozen=True)
 class BuildResult:
-    validated: Validated
+    validated: Validated | None  # None when the exports were already up to date
     files: list[Path]
     seconds: float
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.validated is None
+
+
+# Every file a build writes; the stamp of its inputs goes with them.
+BUILT = (*exports.EXPORT_NAMES, "llm4rec.html")
 
 
 def validate(catalog_dir: Path, base: str = DEFAULT_BASE) -> Validated:
@@ -68,13 +76,24 @@ def validate(catalog_dir: Path, base: str = DEFAULT_BASE) -> Validated:
 
 
 def build(
-    catalog_dir: Path, out_dir: Path, base: str = DEFAULT_BASE, record_iris: bool = False
+    catalog_dir: Path,
+    out_dir: Path,
+    base: str = DEFAULT_BASE,
+    record_iris: bool = False,
+    force: bool = False,
 ) -> BuildResult:
-    """Validate the catalog, then write every export into out_dir atomically; with
-    record_iris, add the IRIs minted for the first time to the catalog's ledger."""
+    """Validate the catalog, then write every export into out_dir as one set; with
+    record_iris, first add the IRIs minted for the first time to the catalog's ledger.
+    Unless force, a build whose inputs have not changed since out_dir was built does
+    nothing (``BuildResult.up_to_date``)."""
     started = time.perf_counter()
+    if not force and freshness.is_fresh(out_dir, catalog_dir, base, BUILT):
+        return BuildResult(None, [], time.perf_counter() - started)
     done = validate(catalog_dir, base)
     graph, base = done.graph, done.base
+    if record_iris and base == DEFAULT_BASE:
+        iris.record(catalog_dir, graph, base)  # first: the ledger is an input of the stamp
+    stamp = freshness.digest(catalog_dir, base) + "\n"
     # The same judgement as `llm4rec-kg lint`, which reads the files before corrections.
     report = lint.lint_catalog(done.loaded).relative_to(catalog_dir)
     entities = {
@@ -93,11 +112,17 @@ def build(
             "llm4rec.html": lambda: visual.render(
                 graph, base, visual.page_queries(base), visual.quality_summary(report), ttl()
             ),
+            freshness.STAMP: lambda: stamp,
         },
     )
-    if record_iris and base == DEFAULT_BASE:
-        iris.record(catalog_dir, graph, base)
-    return BuildResult(done, files, time.perf_counter() - started)
+    shown = [path for path in files if not path.name.startswith(".")]
+    return BuildResult(done, shown, time.perf_counter() - started)
+
+
+def built_exports(catalog_dir: Path, base: str) -> Path | None:
+    """The project's exports/ when a build of this catalog would write it as it is."""
+    out_dir = catalog_dir.absolute().parent / "exports"
+    return out_dir if freshness.is_fresh(out_dir, catalog_dir, base, BUILT) else None
 
 
 @dataclass(frozen=True)
@@ -131,6 +156,9 @@ def query(request: QueryRequest) -> Result:
         engine = engines.RemoteEngine(request.endpoint, graph=request.graph)
     elif request.data:
         store = engines.store_from_file(str(request.data))
+        engine = engines.EmbeddedEngine(store, request.allowed_services, known)
+    elif built := built_exports(request.catalog_dir, request.base):
+        store = engines.store_from_file(str(built / "llm4rec.nt"))
         engine = engines.EmbeddedEngine(store, request.allowed_services, known)
     else:
         graph = validate(request.catalog_dir, request.base).graph
@@ -178,7 +206,10 @@ def _query_text(request: QueryRequest) -> tuple[str, dict[str, Term]]:
 
 
 def ntriples(catalog_dir: Path, base: str = DEFAULT_BASE, data: Path | None = None) -> str:
-    """Sorted N-Triples of the catalog's validated graph, or of an export file."""
+    """Sorted N-Triples of the catalog's graph (read from exports/ when they are fresh), or
+    of an export file."""
+    if data is None and (built := built_exports(catalog_dir, base)):
+        return (built / "llm4rec.nt").read_text(encoding="utf-8")  # written sorted
     if data is None:
         return exports.ntriples(validate(catalog_dir, base).graph)
     from llm4rec_kg.sparql import engines
