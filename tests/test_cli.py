@@ -184,3 +184,15 @@ def test_top_level_help_is_not_cut_and_every_command_shows_examples() -> None:
     for command in ("build", "validate", "sync", "stats", "query", "serve", "push", "lint"):
         code, out, _ = _run(command, "--help")
         assert code == 0 and "Examples:" in out and f"llm4rec-kg {command}" in out, command
+
+
+def test_build_quiet_prints_nothing_and_verbose_times_every_stage(
+    small_catalog: Path, tmp_path: Path
+) -> None:
+    args = ["build", "--catalog", str(small_catalog), "--out", str(tmp_path / "o"), "--force"]
+    code, out, err = _run(*args, "--quiet")
+    assert (code, out, err) == (0, "", "")
+    code, out, err = _run(*args, "--verbose")
+    stages = [line.split(":")[0] for line in err.splitlines()]
+    assert code == 0 and stages[:3] == ["load and resolve the catalog", "build the graph", "SHACL"]
+    assert "write llm4rec.html" in stages and out.endswith(" s\n")

@@ -120,8 +120,12 @@ def main() -> None:
 )
 @base_option
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Print every stage with its time.")
 @handles_errors
-def build(catalog_dir: Path, out_dir: Path, base: str, force: bool) -> None:
+def build(
+    catalog_dir: Path, out_dir: Path, base: str, force: bool, quiet: bool, verbose: bool
+) -> None:
     """Validate the catalog and write Turtle, N-Triples, JSON-LD, VoID, the quality report and
     the HTML page, all replaced as one set.
 
@@ -131,8 +135,14 @@ def build(catalog_dir: Path, out_dir: Path, base: str, force: bool) -> None:
       llm4rec-kg build --out /tmp/exports --base https://example.org/llm4rec/
     """
     from llm4rec_kg import pipeline
+    from llm4rec_kg.progress import Progress
 
-    result = pipeline.build(catalog_dir, out_dir, base, record_iris=True, force=force)
+    mode = "quiet" if quiet else "verbose" if verbose else "auto"
+    result = pipeline.build(
+        catalog_dir, out_dir, base, record_iris=True, force=force, progress=Progress(mode)
+    )
+    if quiet:
+        return
     if result.validated is None:
         click.echo(f"{out_dir} is up to date with {catalog_dir}: nothing to do (--force rebuilds)")
         return

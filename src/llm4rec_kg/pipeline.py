@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from rdflib import Graph
 from llm4rec_kg.catalog import Catalog, corrections, load_catalog
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
 from llm4rec_kg.graph import builder, iris, shacl
+from llm4rec_kg.progress import QUIET, Progress
 from llm4rec_kg.publish import exports, freshness, visual
 from llm4rec_kg.quality import lint
 from llm4rec_kg.quality import report as quality
@@ -58,16 +60,17 @@ class BuildResult:
 BUILT = (*exports.EXPORT_NAMES, "llm4rec.html")
 
 
-def validate(catalog_dir: Path, base: str = DEFAULT_BASE) -> Validated:
+def validate(catalog_dir: Path, base: str = DEFAULT_BASE, progress: Progress = QUIET) -> Validated:
     """Load, check, build and SHACL-validate the catalog; raise InvalidDataError if anything
     is wrong, with every problem of the first failing stage."""
-    loaded = load_catalog(catalog_dir)
+    loaded = progress.run("load and resolve the catalog", lambda: load_catalog(catalog_dir))
     if problems := corrections.check(loaded):
         raise InvalidDataError("corrections", problems)
     catalog = corrections.apply(loaded)
     mint = Minter(base)
-    graph = builder.build_graph(catalog, mint)
-    problems = shacl.validate_graph(graph, builder.subjects(catalog, mint), catalog)
+    graph = progress.run("build the graph", lambda: builder.build_graph(catalog, mint))
+    where = builder.subjects(catalog, mint)
+    problems = progress.run("SHACL", lambda: shacl.validate_graph(graph, where, catalog))
     if problems:
         raise InvalidDataError("shacl", problems)
     if problems := iris.check(catalog_dir, graph, mint.base):
@@ -81,6 +84,7 @@ def build(
     base: str = DEFAULT_BASE,
     record_iris: bool = False,
     force: bool = False,
+    progress: Progress = QUIET,
 ) -> BuildResult:
     """Validate the catalog, then write every export into out_dir as one set; with
     record_iris, first add the IRIs minted for the first time to the catalog's ledger.
@@ -89,32 +93,36 @@ def build(
     started = time.perf_counter()
     if not force and freshness.is_fresh(out_dir, catalog_dir, base, BUILT):
         return BuildResult(None, [], time.perf_counter() - started)
-    done = validate(catalog_dir, base)
+    done = validate(catalog_dir, base, progress)
     graph, base = done.graph, done.base
     if record_iris and base == DEFAULT_BASE:
         iris.record(catalog_dir, graph, base)  # first: the ledger is an input of the stamp
     stamp = freshness.digest(catalog_dir, base) + "\n"
     # The same judgement as `llm4rec-kg lint`, which reads the files before corrections.
-    report = lint.lint_catalog(done.loaded).relative_to(catalog_dir)
+    report = progress.run("lint", lambda: lint.lint_catalog(done.loaded).relative_to(catalog_dir))
     entities = {
         key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
     }
     ttl = functools.cache(lambda: exports.turtle(graph, base))
-    files = exports.write_exports(
-        out_dir,
-        {
-            "llm4rec.ttl": ttl,
-            "llm4rec.nt": lambda: exports.ntriples(graph),
-            "llm4rec.jsonld": lambda: exports.jsonld(graph),
-            "void.ttl": lambda: exports.void(graph, base, list(exports.EXPORT_NAMES[:3])),
-            "quality.json": lambda: quality.to_json(report),
-            "quality.ttl": lambda: quality.to_turtle(report, entities, base),
-            "llm4rec.html": lambda: visual.render(
-                graph, base, visual.page_queries(base), visual.quality_summary(report), ttl()
-            ),
-            freshness.STAMP: lambda: stamp,
-        },
-    )
+    writers: dict[str, Callable[[], str]] = {
+        "llm4rec.ttl": ttl,
+        "llm4rec.nt": lambda: exports.ntriples(graph),
+        "llm4rec.jsonld": lambda: exports.jsonld(graph),
+        "void.ttl": lambda: exports.void(graph, base, list(exports.EXPORT_NAMES[:3])),
+        "quality.json": lambda: quality.to_json(report),
+        "quality.ttl": lambda: quality.to_turtle(report, entities, base),
+        "llm4rec.html": lambda: visual.render(
+            graph, base, visual.page_queries(base), visual.quality_summary(report), ttl()
+        ),
+        freshness.STAMP: lambda: stamp,
+    }
+    staged: dict[str, Callable[[], str]] = {
+        name: render
+        if name.startswith(".")
+        else functools.partial(progress.run, f"write {name}", render)
+        for name, render in writers.items()
+    }
+    files = exports.write_exports(out_dir, staged)
     shown = [path for path in files if not path.name.startswith(".")]
     return BuildResult(done, shown, time.perf_counter() - started)
 
