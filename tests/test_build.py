@@ -14,7 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from llm4rec_kg import pipeline
-from llm4rec_kg.errors import InvalidDataError
+from llm4rec_kg.errors import InvalidDataError, SourceError
 from llm4rec_kg.graph.vocab import DCTERMS, L4R, RDF, SDO
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -356,3 +356,20 @@ def test_query_reads_fresh_exports_instead_of_validating_again(
     (small_catalog / "papers.yaml").write_text("arxiv-2302.00004:\n  title: Changed\n")
     with pytest.raises(AssertionError, match="validated although"):
         pipeline.query(request)  # the catalog changed: the exports are no longer trusted
+
+
+def test_exports_never_replace_a_directory_that_holds_folders(
+    small_catalog: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "project-root"
+    (out / "keepme").mkdir(parents=True)
+    (out / "keepme" / "file.txt").write_text("precious")
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(SourceError, match=r"it holds keepme/, which the swap"):
+        pipeline.build(small_catalog, out)
+    assert (out / "keepme" / "file.txt").read_text() == "precious"
+    assert sorted(p.name for p in out.iterdir()) == ["keepme", "notes.txt"]
+    (out / "keepme" / "file.txt").unlink()
+    (out / "keepme").rmdir()
+    pipeline.build(small_catalog, out)  # plain files are kept beside the exports
+    assert (out / "notes.txt").read_text() == "mine" and (out / "llm4rec.nt").exists()

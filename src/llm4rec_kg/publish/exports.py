@@ -158,11 +158,17 @@ def write_exports(out_dir: Path, writers: dict[str, Callable[[], str]]) -> list[
     """Render every file into a staging directory beside out_dir, then swap the two in one
     step, so that at any instant out_dir holds the old set or the new one, never a mix.
 
-    Files of out_dir that no writer renders are kept (hard-linked into the new set). A
-    writer that fails leaves out_dir exactly as it was; staging left by a killed build is
-    removed by the next one.
+    Plain files of out_dir that no writer renders are kept (hard-linked into the new set); a
+    directory holding folders or links is refused before anything is written, since the
+    swap could not keep them. A writer that fails leaves out_dir exactly as it was; staging
+    left by a killed build is removed by the next one.
     """
     out_dir = out_dir.absolute()
+    if out_dir.is_dir() and (others := _not_plain_files(out_dir)):
+        raise SourceError(
+            f"{out_dir}: cannot write exports: it holds {', '.join(others[:3])}, which the "
+            "swap of the whole set would drop; give the exports a directory of their own"
+        )
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(out_dir)
@@ -189,6 +195,15 @@ def write_exports(out_dir: Path, writers: dict[str, Callable[[], str]]) -> list[
         raise SourceError(f"{out_dir}: cannot write exports: {err}") from err
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after the swap: the old set
+
+
+def _not_plain_files(out_dir: Path) -> list[str]:
+    """Entries of out_dir that are not plain files (folders, links): a swap cannot keep them."""
+    return sorted(
+        f"{entry.name}/" if entry.is_dir() else entry.name
+        for entry in out_dir.iterdir()
+        if (entry.is_symlink() or not entry.is_file()) and not entry.name.startswith(".staging-")
+    )
 
 
 def _remove_stale_staging(out_dir: Path) -> None:
