@@ -137,7 +137,7 @@ def listed_year(listed: Mapping[str, str]) -> int | None:
     return cells.year(listed.get("year")) or cells.publication(listed.get("publication")).year
 
 
-def _web(text: str | None) -> str | None:
+def web_link(text: str | None) -> str | None:
     """A listed link, when it is a web address the graph can hold as an IRI (a row may
     list "(http://...)" or a title in place of a link; the row keeps it as listed)."""
     value = cells.value(text)
@@ -145,7 +145,7 @@ def _web(text: str | None) -> str | None:
 
 
 def code_url(listed: Mapping[str, str]) -> str | None:
-    code = _web(listed.get("code"))
+    code = web_link(listed.get("code"))
     return normalize.strip_tracking(code) if code else None
 
 
@@ -155,7 +155,7 @@ def paper_claims(
     """What one row says about its paper, read into values (with its link corrected, when
     a correction names this row)."""
     listed = row.listed
-    link = link_fix or _web(listed.get("link"))
+    link = link_fix or web_link(listed.get("link"))
     models = names.model_mentions(listed.get("llm"))
     title = listed.get("title") or (listed.get("name") if row.kind == "tutorial" else None)
     return {
@@ -562,8 +562,8 @@ def resolve_datasets(
         mine = curated.get(key) or {}
         listed = [r.listed for r in group]
         info = _first(cells.value(x.get("information")) for x in listed)
-        url = _first(_web(x.get("url")) for x in listed)
-        paper_link = _first(_web(x.get("link")) for x in listed) or url
+        url = _first(web_link(x.get("url")) for x in listed)
+        paper_link = _first(web_link(x.get("link")) for x in listed) or url
         paper = paper_ids.get(normalize.entity_key(paper_link) or "") if paper_link else None
         datasets[key] = {
             "label": mine.get("label") or _first(x.get("name") for x in listed) or key,
@@ -629,7 +629,7 @@ def resolve_models(rows: list[Row], curated: Mapping[str, Any]) -> dict[str, dic
         group = sorted(by_entity.get(key, []), key=lambda r: r.order)
         if group:
             newest = group[0].listed
-            url = _web(newest.get("url"))
+            url = web_link(newest.get("url"))
             model.update(
                 {
                     "url": url,

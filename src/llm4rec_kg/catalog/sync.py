@@ -98,7 +98,7 @@ def _title(title: str | None) -> str | None:
 def _identity(
     row: SourceRow, link_fix: str | None = None
 ) -> tuple[str | None, str | None, str | None]:
-    link = link_fix or cells.value(row.listed.get("link"))
+    link = link_fix or resolve.web_link(row.listed.get("link"))  # as the resolver reads it
     return (
         normalize.arxiv_id(link) if link else None,
         normalize.doi(link) if link else None,
@@ -208,7 +208,7 @@ class _Matcher:
         return key
 
     def mint(self, row: SourceRow, link_fix: str | None = None) -> str:
-        link = link_fix or cells.value(row.listed.get("link"))
+        link = link_fix or resolve.web_link(row.listed.get("link"))
         for candidate in (
             normalize.entity_key(link) if link else None,
             slugify(cells.value(row.listed.get("name")) or "") if row.kind == "paper" else None,

@@ -79,9 +79,7 @@ def _request(method: str, url: str, body: bytes, media: str, timeout: float) -> 
             detail = response.read().decode("utf-8", errors="replace").strip()[:300]
         except (http.client.HTTPException, OSError) as err:
             raise SourceError(f"{url}: cannot reach the store: {err}") from err
-    except ConnectionError as err:
-        raise SourceError(f"{url}: cannot reach the store: {err}") from err
-    except OSError as err:
+    except OSError as err:  # refused, reset, unreachable
         raise SourceError(f"{url}: cannot reach the store: {err}") from err
     finally:
         connection.close()

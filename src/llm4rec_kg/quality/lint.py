@@ -109,18 +109,12 @@ class Aliases:
     def from_catalog(cls, catalog: Catalog | None) -> Aliases:
         if catalog is None:
             return cls()
-        models: dict[str, str] = {}
-        for key, entry in catalog.get("models").items():
-            for name in [key, entry["label"], *(entry.get("aliases") or [])]:
-                models.setdefault(normalize.name_key(name), key)
-        venues: dict[str, str] = {}
-        for key, entry in catalog.get("venues").items():
-            for name in [key, entry["label"], *(entry.get("aliases") or [])]:
-                venues.setdefault(normalize.name_key(name), entry["label"])
-        readings = {
-            normalize.name_key(k): v["models"] for k, v in catalog.get("model-readings").items()
-        }
-        return cls(models, readings, venues)
+        from llm4rec_kg.catalog.resolve import Names
+
+        names = Names(catalog.collections)  # the index the resolver matches cells with
+        labels = {k: v["label"] for k, v in catalog.get("venues").items()}
+        venues = {name: labels[key] for name, key in names.venues.items()}
+        return cls(names.models, names.readings, venues)
 
 
 # ------------------------------------------------------------------ rows
