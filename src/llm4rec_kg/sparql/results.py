@@ -237,10 +237,7 @@ def to_table(result: Result, prefixes: Mapping[str, str], width: int | None = No
     if result.kind == "graph":
         return to_rdf(result, "turtle", prefixes)
     header = result.variables
-    body = [
-        _unrepeated([_display(row[n], prefixes) if n in row else "" for n in header])
-        for row in result.rows
-    ]
+    body = [[_display(row[n], prefixes) if n in row else "" for n in header] for row in result.rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
     if width is not None:
         widths = fit(widths, width)
@@ -254,12 +251,6 @@ def to_table(result: Result, prefixes: Mapping[str, str], width: int | None = No
     noun = "row" if len(body) == 1 else "rows"
     lines.append(f"({len(body)} {noun}{', truncated' if result.truncated else ''})")
     return "\n".join(lines) + "\n"
-
-
-def _unrepeated(cells: list[str]) -> list[str]:
-    """A row with a cell that only repeats one to its left shown blank (a paper with no
-    short name is labelled by its title, which the title column then repeats)."""
-    return [c if not c or c not in cells[:i] else "" for i, c in enumerate(cells)]
 
 
 def _display(term: Term, prefixes: Mapping[str, str]) -> str:
