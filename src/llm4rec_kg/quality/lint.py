@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llm4rec_kg.catalog import Catalog
-from llm4rec_kg.readers import cells, normalize, read_markdown, read_snapshot
+from llm4rec_kg.readers import cells, normalize, read_snapshot
 from llm4rec_kg.readers.markdown import PLACEHOLDERS
 
 SEVERITIES = ("error", "warning", "info")
@@ -132,8 +132,9 @@ def _cells(listed: Mapping[str, str | None]) -> dict[str, str | None]:
 
 
 def rows_from_markdown(path: Path) -> tuple[list[LintRow], list[Finding]]:
-    """The rows a reader gives for a list file, and its findings on malformed rows."""
-    reading = read_markdown(path)
+    """The rows a reader gives for a list file, and its findings on malformed rows; a file
+    with no list in it is an error, not "0 findings"."""
+    reading = read_snapshot(path)
     rows = [
         LintRow(
             str(path),
@@ -686,7 +687,6 @@ def lint_markdown(paths: list[Path], catalog: Catalog | None) -> Report:
     aliases = Aliases.from_catalog(catalog)
     findings = []
     for path in paths:
-        read_snapshot(path)  # a file with no list in it is an error, not "0 findings"
         rows, read = rows_from_markdown(path)
         row_lines = {row.line for row in rows if row.line is not None}
         findings += run_rules(rows, aliases) + read + file_findings(path, row_lines)
