@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from llm4rec_kg import pipeline
-from llm4rec_kg.catalog.sync import SyncReport, sync
+from llm4rec_kg.catalog.sync import sync
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -84,11 +84,6 @@ def seed_catalog(tmp_path: Path) -> Path:
 def small_catalog(seed_catalog: Path) -> Path:
     sync(seed_catalog)
     return seed_catalog
-
-
-@pytest.fixture
-def synced() -> Callable[[Path], SyncReport]:
-    return lambda catalog: sync(catalog)
 
 
 @pytest.fixture

@@ -334,8 +334,7 @@ def _curated_docs(catalog_dir: Path) -> dict[str, Any]:
         "datasets",
         "corrections",
         "model-readings",
-        "concepts",
-    ):
+    ):  # what matching reads (names, corrections, keys) and what sync writes
         path = catalog_dir / file_name(name)
         if path.exists():
             docs[name] = yamlio.load(path) or CommentedMap()
