@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from llm4rec_kg.catalog import Catalog, corrections, load_catalog
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
 from llm4rec_kg.graph import builder, iris, shacl
+from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.progress import QUIET, Progress
 from llm4rec_kg.publish import exports, freshness, visual
 from llm4rec_kg.quality import lint
@@ -36,7 +36,7 @@ from llm4rec_kg.graph.vocab import DEFAULT_BASE, Minter
 @dataclass(frozen=True)
 class Validated:
     catalog: Catalog  # with corrections applied: what the graph was built from
-    graph: Graph
+    graph: Triples
     base: str
     loaded: Catalog  # as the files say, before corrections: what lint judges
 

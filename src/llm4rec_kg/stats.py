@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rdflib import Graph, URIRef
+import pyoxigraph as ox
+from rdflib import URIRef
 
+from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.graph.vocab import PREFIXES
 from llm4rec_kg.resources import internal_query
 
@@ -33,13 +35,16 @@ def compact(iri: URIRef | str) -> str:
     return text
 
 
-def _rows(graph: Graph, name: str) -> list[Any]:
-    return list(graph.query(internal_query(name)))
+def _rows(store: ox.Store, name: str) -> list[list[str]]:
+    solutions = store.query(internal_query(name))
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [["" if term is None else term.value for term in row] for row in solutions]
 
 
-def compute(graph: Graph, top: int = 10) -> Stats:
+def compute(triples: Triples, top: int = 10) -> Stats:
+    graph = triples.store()
     return Stats(
-        triples=len(graph),
+        triples=len(triples),
         entities={compact(r[0]): int(r[1]) for r in _rows(graph, "entities_per_class")},
         source_rows={
             f"{str(r[0]).rsplit('/', 1)[-1]} {r[1]}": int(r[2])

@@ -1,7 +1,7 @@
 """Stage 3: catalog records to RDF triples.
 
-``triples`` is a generator over plain records, so the same code fills an rdflib Graph for
-small catalogs or a pyoxigraph Store for large ones. No blank nodes are minted: every node
+``triples`` is a generator over plain records; ``build_graph`` freezes it into a ``Triples``
+set, from which the other engines are filled on demand. No blank nodes are minted: every node
 has an IRI from a stable key, which keeps N-Triples output stable and diffable.
 """
 
@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from llm4rec_kg.catalog import Catalog
+from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.graph.vocab import (
     DCAT,
     DCTERMS,
@@ -463,8 +464,5 @@ def subjects(catalog: Catalog, mint: Minter) -> dict[URIRef, tuple[str, str]]:
     }
 
 
-def build_graph(catalog: Catalog, mint: Minter) -> Graph:
-    graph = Graph()
-    for triple in triples(catalog, mint):
-        graph.add(triple)
-    return graph
+def build_graph(catalog: Catalog, mint: Minter) -> Triples:
+    return Triples(triples(catalog, mint))

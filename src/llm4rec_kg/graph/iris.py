@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from llm4rec_kg.catalog import yamlio
 from llm4rec_kg.errors import Problem
+from llm4rec_kg.graph.triples import Triples
 
 LEDGER = "published-iris.txt"
 HEADER = (
@@ -23,10 +24,10 @@ HEADER = (
 )
 
 
-def minted(graph: Graph, base: str) -> set[str]:
+def minted(graph: Triples, base: str) -> set[str]:
     return {
         str(s)[len(base) :]
-        for s in graph.subjects(unique=True)
+        for s in graph.subjects()
         if isinstance(s, URIRef) and str(s).startswith(base)
     }
 
@@ -39,7 +40,7 @@ def published(catalog_dir: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def check(catalog_dir: Path, graph: Graph, base: str) -> list[Problem]:
+def check(catalog_dir: Path, graph: Triples, base: str) -> list[Problem]:
     """Published IRIs the graph no longer mints, each located on its ledger line."""
     have = minted(graph, base)
     label = str(catalog_dir / LEDGER)
@@ -65,7 +66,7 @@ def check(catalog_dir: Path, graph: Graph, base: str) -> list[Problem]:
     return problems
 
 
-def record(catalog_dir: Path, graph: Graph, base: str) -> bool:
+def record(catalog_dir: Path, graph: Triples, base: str) -> bool:
     """Add the graph's new IRIs to the ledger; True when it changed."""
     old = published(catalog_dir)
     paths = sorted(set(old) | minted(graph, base))

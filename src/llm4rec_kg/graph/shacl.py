@@ -1,32 +1,30 @@
-"""Stage 4: validate the built graph against ontology/shapes.ttl with pySHACL.
+"""Stage 4: validate the built graph against ontology/shapes.ttl.
 
-Each violation is traced back to the catalog entry its focus node was built from, so the
-maintainer is pointed at a YAML line rather than an IRI.
+The shapes run compiled (``constraints``); pySHACL, the reference implementation, gives the
+same results and is what ``pyshacl_results`` runs for the oracle tests. Each violation is
+traced back to the catalog entry its focus node was built from, so the maintainer is
+pointed at a YAML line rather than an IRI.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 
 from rdflib import Graph, URIRef
-from rdflib.term import Node
 
 from llm4rec_kg.catalog import Catalog, Location
 from llm4rec_kg.errors import Problem
+from llm4rec_kg.graph import constraints
+from llm4rec_kg.graph.constraints import Result
+from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.graph.vocab import PREFIXES, SH
 from llm4rec_kg.resources import ontology_file
 
 _LOCAL_NAMES = {v: k for k, v in PREFIXES.items()}
 
 
-@cache
-def shapes_graph() -> Graph:
-    return Graph().parse(ontology_file("shapes.ttl"), format="turtle")
-
-
-def _short(node: Node | None) -> str:
-    text = str(node)
+def _short(text: str | None) -> str:
+    text = str(text)
     for iri, prefix in _LOCAL_NAMES.items():
         if text.startswith(iri):
             return f"{prefix}:{text[len(iri) :]}"
@@ -34,35 +32,50 @@ def _short(node: Node | None) -> str:
 
 
 def validate_graph(
-    graph: Graph, where: Mapping[URIRef, tuple[str, str]], catalog: Catalog | None = None
+    graph: Triples, where: Mapping[URIRef, tuple[str, str]], catalog: Catalog | None = None
 ) -> list[Problem]:
     """SHACL violations as problems located in the catalog where possible."""
-    from pyshacl import validate  # heavy import, kept off the CLI's start-up path
-
-    conforms, results, _text = validate(
-        graph, shacl_graph=shapes_graph(), inference="none", advanced=True, allow_warnings=True
-    )
-    if conforms:
-        return []
-    assert isinstance(results, Graph)
+    shapes = constraints.compiled(ontology_file("shapes.ttl"))
     problems = []
-    for result in results.subjects(SH.resultSeverity, SH.Violation):
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
-        value = results.value(result, SH.value)
-        entry = where.get(focus) if isinstance(focus, URIRef) else None
+    for violation in constraints.validate(graph, shapes):
+        result = violation.result
+        entry = where.get(URIRef(result.focus))
         location = (catalog.locations.get(entry) if catalog and entry else None) or Location(
             "graph", None
         )
-        text = f"{message}" + (f" (value: {value})" if value is not None else "")
+        value = "" if result.value is None else f" (value: {result.value})"
         problems.append(
             Problem(
                 location.file,
                 location.line,
-                entry[1] if entry else _short(focus),
-                _short(path),
-                f"SHACL: {text}",
+                entry[1] if entry else _short(result.focus),
+                _short(result.path) if result.path else None,
+                f"SHACL: {violation.message}{value}",
             )
         )
     return sorted(set(problems))
+
+
+def pyshacl_results(graph: Triples) -> set[Result]:
+    """The violations pySHACL finds, in the compiled validator's terms: the oracle."""
+    from pyshacl import validate  # heavy import, kept off the CLI's start-up path
+
+    shapes = Graph().parse(ontology_file("shapes.ttl"), format="turtle")
+    _conforms, report, _text = validate(
+        graph.rdflib(), shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    assert isinstance(report, Graph)
+    found = set()
+    for node in report.subjects(SH.resultSeverity, SH.Violation):
+        path = report.value(node, SH.resultPath)
+        value = report.value(node, SH.value)
+        component = str(report.value(node, SH.sourceConstraintComponent)).rsplit("#", 1)[1]
+        found.add(
+            Result(
+                str(report.value(node, SH.focusNode)),
+                None if path is None else str(path),
+                component,
+                None if value is None else str(value),
+            )
+        )
+    return found

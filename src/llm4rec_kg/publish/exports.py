@@ -1,9 +1,9 @@
 """Stage 5: serialise the graph. Every writer is deterministic and nothing touches the
 output directory until all files exist in a staging directory beside it.
 
-- Turtle: rdflib's ``longturtle``, which sorts subjects and predicates.
-- N-Triples: lines sorted, since rdflib's order follows hash seeds.
-- JSON-LD: compacted with ontology/context.jsonld, then nodes and values sorted.
+- Turtle: ``turtle.py``, in rdflib's ``longturtle`` layout (subjects and predicates sorted).
+- N-Triples: lines sorted.
+- JSON-LD: ``jsonld.py``, compacted with ontology/context.jsonld, nodes and values sorted.
 - VoID: a description of the dataset (counts, partitions, vocabularies, dumps, licence).
 """
 
@@ -15,26 +15,30 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from llm4rec_kg import __version__
 from llm4rec_kg.errors import SourceError
+from llm4rec_kg.graph import triples
+from llm4rec_kg.graph.triples import Triple, Triples
 from llm4rec_kg.graph.vocab import (
     DCAT,
     DCTERMS,
+    ENTITY_KINDS,
     PREFIXES,
     RDF,
     RDFS,
     SDO,
     VOID,
     XSD,
-    namespace_manager,
 )
+from llm4rec_kg.publish import jsonld as jsonld_writer
+from llm4rec_kg.publish import turtle as turtle_writer
 from llm4rec_kg.resources import ontology_file
 
 EXPORT_NAMES = (
@@ -48,14 +52,17 @@ EXPORT_NAMES = (
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
-def turtle(graph: Graph, base: str) -> str:
-    graph.namespace_manager = namespace_manager(base)
-    return graph.serialize(format="longturtle")
+def prefixes(base: str) -> dict[str, str]:
+    """The Turtle prefixes: the vocabularies, and one for each kind of entity IRI."""
+    return {**PREFIXES, **{kind: f"{base}{kind}/" for kind in ENTITY_KINDS}}
 
 
-def ntriples(graph: Graph) -> str:
-    lines = graph.serialize(format="nt").splitlines()
-    return "".join(sorted(f"{line}\n" for line in lines if line.strip()))
+def turtle(graph: Iterable[Triple], base: str) -> str:
+    return turtle_writer.turtle(graph, prefixes(base))
+
+
+def ntriples(graph: Iterable[Triple]) -> str:
+    return triples.ntriples(graph)
 
 
 def context() -> dict[str, Any]:
@@ -63,39 +70,23 @@ def context() -> dict[str, Any]:
     return data
 
 
-def jsonld(graph: Graph) -> str:
-    ctx = context()["@context"]
-    data = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
-    nodes = data.get("@graph", [data])
-    body = {
-        "@context": ctx,
-        "@graph": sorted((_sorted(n) for n in nodes), key=lambda n: str(n.get("@id", ""))),
-    }
-    return json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+def jsonld(graph: Iterable[Triple]) -> str:
+    return jsonld_writer.jsonld(graph, context()["@context"])
 
 
-def _sorted(value: Any) -> Any:
-    """Lists sorted by their canonical JSON: the graph has no RDF lists whose order matters."""
-    if isinstance(value, dict):
-        return {k: _sorted(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return sorted((_sorted(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
-    return value
-
-
-def void(graph: Graph, base: str, dumps: list[str]) -> str:
+def void(graph: Triples, base: str, dumps: list[str]) -> str:
     dataset = URIRef(base)
-    v = Graph()
+    v: list[Triple] = []
     classes = Counter(o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef))
-    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    subjects = graph.subjects()
+    used = graph.predicates()
     vocabularies = sorted(
-        {
-            iri
-            for iri in PREFIXES.values()
-            if any(str(p).startswith(iri) for p in graph.predicates())
-        }
+        {iri for iri in PREFIXES.values() if any(str(p).startswith(iri) for p in used)}
     )
-    add = v.add
+
+    def add(triple: Triple) -> None:
+        v.append(triple)
+
     add((dataset, RDF.type, VOID.Dataset))
     add((dataset, RDF.type, DCAT.Dataset))
     add((dataset, DCTERMS.title, Literal("LLM4Rec knowledge graph", lang="en")))
@@ -116,9 +107,15 @@ def void(graph: Graph, base: str, dumps: list[str]) -> str:
     add((dataset, SDO.version, Literal(__version__)))
     add((dataset, VOID.uriSpace, Literal(base)))
     add((dataset, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
-    add((dataset, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
-    add((dataset, VOID.distinctSubjects, Literal(len(set(graph.subjects())), datatype=XSD.integer)))
-    add((dataset, VOID.properties, Literal(len(set(graph.predicates())), datatype=XSD.integer)))
+    add(
+        (
+            dataset,
+            VOID.entities,
+            Literal(sum(isinstance(s, URIRef) for s in subjects), datatype=XSD.integer),
+        )
+    )
+    add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
+    add((dataset, VOID.properties, Literal(len(used), datatype=XSD.integer)))
     for source in sorted(set(graph.objects(None, DCTERMS.source)), key=str):
         add((dataset, DCTERMS.source, source))
     for iri in vocabularies:
@@ -136,7 +133,7 @@ def void(graph: Graph, base: str, dumps: list[str]) -> str:
         add((dataset, VOID.classPartition, part))
         add((part, VOID["class"], cls))
         add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
-    return turtle(v, base)
+    return turtle(set(v), base)
 
 
 def _local(iri: URIRef) -> str:

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.term import Node
 
+from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.graph.vocab import DCTERMS, L4R, RDF, RDFS, SDO, SKOS, display_prefixes
 from llm4rec_kg.quality.lint import Report
 from llm4rec_kg.sparql.results import shorten
@@ -65,12 +66,12 @@ class View:
         return [[index[e["from"]], index[e["to"]], predicate[e["title"]]] for e in self.edges]
 
 
-def _text(graph: Graph, node: Node, prop: URIRef) -> str | None:
+def _text(graph: Triples, node: Node, prop: URIRef) -> str | None:
     value = graph.value(node, prop)
     return None if value is None else str(value)
 
 
-def build_view(graph: Graph, base: str) -> View:
+def build_view(graph: Triples, base: str) -> View:
     prefixes = display_prefixes(base)
     kinds: dict[URIRef, str] = {}
     for cls, name, _ in CLASSES:
@@ -99,7 +100,7 @@ def build_view(graph: Graph, base: str) -> View:
     return view
 
 
-def _node(graph: Graph, node: URIRef, kind: str, degree: int) -> dict[str, Any]:
+def _node(graph: Triples, node: URIRef, kind: str, degree: int) -> dict[str, Any]:
     """One node's record; the page builds tooltips and search text from these fields."""
     label = _text(graph, node, RDFS.label) or str(node)
     title = _text(graph, node, DCTERMS.title)
@@ -128,7 +129,7 @@ def _node(graph: Graph, node: URIRef, kind: str, degree: int) -> dict[str, Any]:
     return item
 
 
-def _facets(graph: Graph, nodes: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+def _facets(graph: Triples, nodes: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
     found: dict[str, set[str]] = defaultdict(set)
     for node in nodes:
         for key in ("paradigm", "venue"):
@@ -276,7 +277,7 @@ def _script_safe(code: str, what: str) -> str:
 CHUNK_TRIPLES = 20_000
 
 
-def rdf_chunks(graph: Graph, base: str, turtle: str | None = None) -> list[str]:
+def rdf_chunks(graph: Triples, base: str, turtle: str | None = None) -> list[str]:
     """The graph as Turtle for the page's store. A small graph goes as one text (the export
     itself when given); a large one in chunks of whole subjects, so the page can load them
     between frames and stay responsive."""
@@ -313,7 +314,7 @@ def rdf_chunks(graph: Graph, base: str, turtle: str | None = None) -> list[str]:
 
 
 def render(
-    graph: Graph,
+    graph: Triples,
     base: str,
     queries: list[dict[str, str]],
     quality: dict[str, Any] | None,

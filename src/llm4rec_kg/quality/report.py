@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
+from llm4rec_kg.graph.triples import Triple
 from llm4rec_kg.graph.vocab import L4R, RDF, RDFS, SH, XSD, Minter
 from llm4rec_kg.publish.exports import turtle
 from llm4rec_kg.quality.lint import Report
@@ -23,7 +24,7 @@ def to_json(report: Report) -> str:
 def to_turtle(report: Report, entities: dict[str, str], base: str) -> str:
     """``entities`` maps catalog keys to their collection, to mint each focus node."""
     mint = Minter(base)
-    graph = Graph()
+    graph: set[Triple] = set()
     root = URIRef(f"{mint.base}quality")
     graph.add((root, RDF.type, SH.ValidationReport))
     graph.add((root, SH.conforms, Literal(report.open_errors == 0)))
@@ -51,5 +52,4 @@ def to_turtle(report: Report, entities: dict[str, str], base: str) -> str:
         if finding.resolution:
             graph.add((node, L4R.resolution, Literal(finding.resolution)))
         graph.add((root, SH.result, node))
-    graph.bind("sh", str(SH))
     return turtle(graph, mint.base)

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from llm4rec_kg.errors import SourceError, UsageError
+from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.sparql import guard, prefixes
 from llm4rec_kg.sparql.queries import with_values
 from llm4rec_kg.sparql.results import Result, Term, from_oxigraph, from_sparql_json, graph_result
@@ -25,10 +25,8 @@ class Engine(Protocol):
     ) -> Result: ...
 
 
-def store_from_graph(graph: Graph) -> ox.Store:
-    store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
+def store_from_graph(graph: Triples) -> ox.Store:
+    return graph.store()
 
 
 def store_from_file(path: str) -> ox.Store:

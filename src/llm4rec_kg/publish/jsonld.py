@@ -1,0 +1,130 @@
+"""JSON-LD compacted with ontology/context.jsonld: one node object a subject, sorted.
+
+The context is small and flat (prefixes, and terms that are a property with at most a type
+coercion), so compaction is a lookup per property rather than the general algorithm. The
+choices follow rdflib's compacting serializer, which wrote the exports before, so that an
+unchanged catalog gives unchanged bytes; ``tests/test_writers.py`` keeps rdflib as the
+oracle, and any JSON-LD processor expands the output back to the same graph.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from llm4rec_kg.graph.triples import Triple
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NATIVE = {f"{_XSD}boolean", f"{_XSD}integer", f"{_XSD}double", f"{_XSD}string"}
+_DELIMS = ("#", "/", ":")
+_PREFIX_ENDS = (":", "/", "?", "#", "[", "]", "@")
+
+
+@dataclass(frozen=True)
+class _Term:
+    name: str
+    coercion: str | None  # "@id" or a datatype IRI
+
+
+class Context:
+    """The parts of a JSON-LD context this writer uses: prefixes and property terms."""
+
+    def __init__(self, context: Mapping[str, Any]) -> None:
+        self.prefixes: dict[str, str] = {}
+        raw: dict[str, tuple[str, str | None]] = {}
+        for name, value in context.items():
+            if name.startswith("@"):
+                continue
+            iri, coercion = (
+                (value, None) if isinstance(value, str) else (value["@id"], value.get("@type"))
+            )
+            if isinstance(value, str) and value.endswith(_PREFIX_ENDS):
+                self.prefixes[value] = name
+            raw[name] = (iri, coercion)
+        self.terms: dict[tuple[str, str | None], _Term] = {}
+        for name, (iri, coercion) in raw.items():
+            expanded = self.expand(iri)
+            typed = self.expand(coercion) if coercion and coercion != "@id" else coercion
+            self.terms[expanded, typed] = _Term(name, typed)
+
+    def expand(self, curie: str) -> str:
+        prefix, _, local = curie.partition(":")
+        for iri, name in self.prefixes.items():
+            if name == prefix and not local.startswith("//"):
+                return iri + local
+        return curie
+
+    def shrink(self, iri: str) -> str:
+        namespace, local = _split(iri)
+        prefix = self.prefixes.get(namespace)
+        # A suffix starting with // would read as an absolute IRI (JSON-LD 1.1, 4.1.5).
+        if prefix and local is not None and not local.startswith("//"):
+            return f"{prefix}:{local}"
+        return iri
+
+    def symbol(self, iri: str) -> str:
+        """A property or class as a key or type: its term, else a prefixed name."""
+        term = self.terms.get((iri, None))
+        return term.name if term else self.shrink(iri)
+
+
+def _split(iri: str) -> tuple[str, str | None]:
+    for delim in _DELIMS:
+        at = iri.rfind(delim)
+        if at > -1:
+            return iri[: at + 1], iri[at + 1 :]
+    return iri, None
+
+
+def jsonld(triples: Iterable[Triple], context: Mapping[str, Any]) -> str:
+    ctx = Context(context)
+    nodes: dict[str, dict[str, list[Any]]] = {}
+    for s, p, o in triples:
+        node = nodes.setdefault(str(s), {})
+        key, value = _entry(ctx, str(p), o)
+        node.setdefault(key, []).append(value)
+    graph = [
+        {"@id": ctx.shrink(s), **{k: v[0] if len(v) == 1 else _sorted(v) for k, v in props.items()}}
+        for s, props in nodes.items()
+    ]
+    body = {"@context": dict(context), "@graph": sorted(graph, key=lambda n: str(n["@id"]))}
+    return json.dumps(body, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _entry(ctx: Context, predicate: str, obj: Node) -> tuple[str, Any]:
+    if isinstance(obj, URIRef):
+        if (term := ctx.terms.get((predicate, "@id"))) is not None:
+            return term.name, ctx.shrink(str(obj))
+        if (term := ctx.terms.get((predicate, None))) is not None:
+            return term.name, {"@id": ctx.shrink(str(obj))}
+        if predicate == RDF_TYPE:
+            return "@type", ctx.symbol(str(obj))
+        return ctx.shrink(predicate), {"@id": ctx.shrink(str(obj))}
+    if not isinstance(obj, Literal):
+        raise TypeError(f"no blank nodes in this graph: {obj!r}")
+    datatype = str(obj.datatype) if obj.datatype is not None else None
+    if datatype and (term := ctx.terms.get((predicate, datatype))) is not None:
+        return term.name, str(obj)
+    term = ctx.terms.get((predicate, None))
+    return (term.name if term else ctx.shrink(predicate)), _literal(ctx, obj, datatype)
+
+
+def _literal(ctx: Context, literal: Literal, datatype: str | None) -> Any:
+    if datatype is None:
+        if literal.language:
+            return {"@language": literal.language, "@value": str(literal)}
+        return str(literal)
+    if datatype in _NATIVE and literal.value is not None:
+        return literal.toPython()
+    return {"@type": ctx.symbol(datatype), "@value": str(literal)}
+
+
+def _sorted(values: list[Any]) -> list[Any]:
+    """Values by their canonical JSON: the graph has no RDF lists whose order matters."""
+    return sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
