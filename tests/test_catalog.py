@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,9 @@ def test_yaml_aliases_in_a_rows_file_are_refused(small_catalog: Path) -> None:
         )
     )
     (problem,) = _problems(small_catalog)
-    assert problem.endswith("YAML aliases are not allowed")
+    assert problem.endswith(
+        "YAML anchors and aliases are not allowed (they can expand without bound)"
+    )
 
 
 def test_duplicate_keys(small_catalog: Path) -> None:
@@ -206,7 +209,7 @@ def test_yaml_aliases_in_a_curated_file_are_refused_before_they_expand(
     corrections = small_catalog / "corrections.yaml"
     corrections.write_text("\n".join(bomb) + "\n")
     (problem,) = _problems(small_catalog)
-    assert problem == (
+    assert problem == (  # the line of the anchor the first alias repeats
         f"{corrections}:1: YAML anchors and aliases are not allowed (they can expand without bound)"
     )
 
@@ -216,3 +219,35 @@ def test_type_errors_speak_of_values_not_of_the_yaml_librarys_types(curated: Pat
     (problem,) = _problems(curated.parent)
     assert problem.endswith("year: must be a year, not a string ('2023')")
     assert "ScalarString" not in problem
+
+
+def test_yaml_is_read_by_the_1_2_core_schema_with_lines(tmp_path: Path) -> None:
+    from llm4rec_kg.catalog import yamlio
+
+    path = tmp_path / "venues.yaml"
+    path.write_text(
+        "no:\n  label: off\n  aliases: [yes, 0777, '1:30', 1:30, 0x1F, 2023-12-08]\n  year: 2023\n"
+    )
+    data = yamlio.load(path)
+    assert data == {
+        "no": {
+            "label": "off",
+            "aliases": ["yes", 777, "1:30", "1:30", 31, datetime.date(2023, 12, 8)],
+            "year": 2023,
+        }
+    }
+    assert yamlio.line_of(data, "no") == 1
+    assert yamlio.line_of(data["no"], "year") == 4
+    assert yamlio.line_of(data["no"]["aliases"], 2) == 3
+    assert yamlio.plain(data) == yamlio.plain(yamlio.load_for_edit(path))
+
+
+def test_a_duplicate_key_is_named_with_its_line(tmp_path: Path) -> None:
+    from llm4rec_kg.catalog import yamlio
+
+    path = tmp_path / "venues.yaml"
+    path.write_text("recsys:\n  label: RecSys\nkdd:\n  label: KDD\nrecsys:\n  label: Again\n")
+    with pytest.raises(InvalidDataError) as err:
+        yamlio.load(path)
+    (problem,) = err.value.problems
+    assert (problem.line, problem.message) == (5, "duplicate key 'recsys'")

@@ -3,24 +3,21 @@
 A rows file is the snapshot's claims: every row a reader gave, with its cells as listed,
 the section headings above it, any reader findings, and the key of the entity it was
 matched to. ``sync`` owns these files and writes them in a fixed layout (sorted, two-space
-indents), which lets the loader use PyYAML's C parser and still name the line of each row.
+indents) with PyYAML's C emitter.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from llm4rec_kg.errors import InvalidDataError, Problem, SourceError
+from llm4rec_kg.catalog import yamlio
 from llm4rec_kg.readers.shapes import LISTED_COLUMNS, SourceRow
 
 ROWS_DIR = "rows"
-_ROW_KEY = re.compile(r"^  (\S.*):$")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 HEADER = """\
@@ -36,36 +33,10 @@ def path_for(catalog_dir: Path, snapshot: str) -> Path:
 
 def load(path: Path, label: str) -> tuple[Any, dict[str, int]]:
     """The file's data and the line of each row key."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise SourceError(f"{label}: cannot read: {err}") from err
-    try:
-        # Rows files are machine-written; refusing aliases keeps a hand-edited one from
-        # expanding into gigabytes when walked (a "billion laughs" file).
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 1 if event.start_mark else None
-                raise InvalidDataError(
-                    "yaml", [Problem(label, line, None, None, "YAML aliases are not allowed")]
-                )
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        line = mark.line + 1 if mark else None
-        raise InvalidDataError(
-            "yaml", [Problem(label, line, None, None, f"YAML syntax error: {err.problem}")]
-        ) from err
-    lines = {}
-    in_rows = False
-    for number, text_line in enumerate(text.splitlines(), 1):
-        if text_line.startswith("rows:"):
-            in_rows = True
-        elif text_line and not text_line.startswith(" "):
-            in_rows = False
-        elif in_rows and (match := _ROW_KEY.match(text_line)):
-            lines[match.group(1).strip("'\"")] = number
-    return data, lines
+    data = yamlio.load(path, label)
+    table = data.get("rows") if isinstance(data, dict) else None
+    lines = table.lines if isinstance(table, yamlio.LineDict) else {}
+    return data, {str(key): line for key, line in lines.items()}
 
 
 def document(

@@ -337,7 +337,7 @@ def _curated_docs(catalog_dir: Path) -> dict[str, Any]:
     ):  # what matching reads (names, corrections, keys) and what sync writes
         path = catalog_dir / file_name(name)
         if path.exists():
-            docs[name] = yamlio.load(path) or CommentedMap()
+            docs[name] = yamlio.load_for_edit(path) or CommentedMap()
         elif name == "papers":
             docs[name] = CommentedMap()
     return docs
