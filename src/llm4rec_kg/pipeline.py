@@ -104,15 +104,16 @@ def build(
         key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
     }
     ttl = functools.cache(lambda: exports.turtle(graph, base))
+    nt = functools.cache(lambda: exports.ntriples(graph))
     writers: dict[str, Callable[[], str]] = {
         "llm4rec.ttl": ttl,
-        "llm4rec.nt": lambda: exports.ntriples(graph),
+        "llm4rec.nt": nt,
         "llm4rec.jsonld": lambda: exports.jsonld(graph),
         "void.ttl": lambda: exports.void(graph, base, list(exports.EXPORT_NAMES[:3])),
         "quality.json": lambda: quality.to_json(report),
         "quality.ttl": lambda: quality.to_turtle(report, entities, base),
         "llm4rec.html": lambda: visual.render(
-            graph, base, visual.page_queries(base), visual.quality_summary(report), ttl()
+            graph, base, visual.page_queries(base), visual.quality_summary(report), ttl(), nt()
         ),
         freshness.STAMP: lambda: stamp,
     }

@@ -22,7 +22,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from llm4rec_kg.graph.triples import Triples
-from llm4rec_kg.graph.vocab import RDF, RDFS, SH, XSD
+from llm4rec_kg.graph.vocab import RDF, RDFS, SH, XSD, iri
 
 _NODE_PARAMETERS = {RDF.type, RDFS.comment, SH.targetClass, SH.property, SH["class"], SH.message}
 _VALUE_PARAMETERS = {
@@ -231,20 +231,21 @@ class _Compiler:
 
     def node_shapes(self) -> tuple[NodeShape, ...]:
         compiled = []
-        for iri in sorted(set(self.shapes.subjects(RDF.type, SH.NodeShape)), key=str):
-            self._refuse_unknown(iri, _NODE_PARAMETERS)
+        for shape in sorted(set(self.shapes.subjects(RDF.type, SH.NodeShape)), key=str):
+            self._refuse_unknown(shape, _NODE_PARAMETERS)
             targets = tuple(
-                sorted((URIRef(str(t)) for t in self.shapes.objects(iri, SH.targetClass)), key=str)
+                sorted((iri(str(t)) for t in self.shapes.objects(shape, SH.targetClass)), key=str)
             )
-            message = self._message(iri)
-            properties = [PropertyShape(None, self._checks(iri, message, node_level=True))]
-            for prop in self.shapes.objects(iri, SH.property):
+            message = self._message(shape)
+            properties = [PropertyShape(None, self._checks(shape, message, node_level=True))]
+            for prop in self.shapes.objects(shape, SH.property):
                 self._refuse_unknown(prop, _PROPERTY_PARAMETERS)
                 path = self.shapes.value(prop, SH.path)
                 if not isinstance(path, URIRef):
-                    raise ShapesError(f"{iri}: only predicate paths are implemented, not {path}")
-                properties.append(PropertyShape(path, self._checks(prop, self._message(prop))))
-            compiled.append(NodeShape(iri, targets, tuple(p for p in properties if p.checks)))
+                    raise ShapesError(f"{shape}: only predicate paths are implemented, not {path}")
+                checks = self._checks(prop, self._message(prop))
+                properties.append(PropertyShape(iri(str(path)), checks))
+            compiled.append(NodeShape(shape, targets, tuple(p for p in properties if p.checks)))
         return tuple(compiled)
 
     def _refuse_unknown(self, shape: Node, allowed: set[URIRef]) -> None:
@@ -280,10 +281,11 @@ class _Compiler:
         return Check(component, text, test=self._value_test(parameter, value))
 
     def _value_test(self, parameter: URIRef, value: Node) -> ValueCheck:
+        # The graph's IRIs are interned (vocab.iri): the same objects here make lookups cheap.
         if parameter == SH.datatype:
-            return _has_datatype(value)
+            return _has_datatype(iri(str(value)))
         if parameter == SH["class"]:
-            return _has_class(value)
+            return _has_class(iri(str(value)))
         if parameter == SH.nodeKind:
             return _node_kind(value)
         if parameter == SH.pattern:
@@ -334,9 +336,9 @@ def _short(node: Node) -> str:
     from llm4rec_kg.graph.vocab import PREFIXES
 
     text = str(node)
-    for prefix, iri in PREFIXES.items():
-        if text.startswith(iri):
-            return f"{prefix}:{text[len(iri) :]}"
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace) :]}"
     return text
 
 

@@ -8,7 +8,6 @@ that need a full engine get one on demand: ``rdflib()`` for pySHACL and the orac
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -28,6 +27,7 @@ class Triples:
 
     def __init__(self, triples: Iterable[Triple]) -> None:
         self._set = frozenset(triples)
+        self._by_object: dict[Node, dict[Node, list[Node]]] = {}
 
     def __len__(self) -> int:
         return len(self._set)
@@ -40,17 +40,35 @@ class Triples:
 
     @cached_property
     def _by_subject(self) -> dict[Node, dict[Node, list[Node]]]:
-        index: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
+        index: dict[Node, dict[Node, list[Node]]] = {}
         for s, p, o in self._set:
-            index[s][p].append(o)
-        return {s: dict(props) for s, props in index.items()}
+            props = index.get(s)
+            if props is None:
+                index[s] = {p: [o]}
+            elif (values := props.get(p)) is None:
+                props[p] = [o]
+            else:
+                values.append(o)
+        return index
 
     @cached_property
-    def _by_object(self) -> dict[tuple[Node, Node], list[Node]]:
-        index: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
-        for s, p, o in self._set:
-            index[p, o].append(s)
-        return dict(index)
+    def _by_predicate(self) -> dict[Node, list[tuple[Node, Node]]]:
+        index: dict[Node, list[tuple[Node, Node]]] = {}
+        for s, props in self._by_subject.items():
+            for p, objects in props.items():
+                pairs = index.setdefault(p, [])
+                pairs.extend((s, o) for o in objects)
+        return index
+
+    def _subjects_by_object(self, predicate: Node) -> dict[Node, list[Node]]:
+        """Subjects of each object of one predicate, indexed the first time it is asked."""
+        index = self._by_object.get(predicate)
+        if index is None:
+            index = {}
+            for s, o in self._by_predicate.get(predicate, ()):
+                index.setdefault(o, []).append(s)
+            self._by_object[predicate] = index
+        return index
 
     def by_subject(self) -> dict[Node, dict[Node, list[Node]]]:
         """Every subject with its predicates and their objects (in no particular order)."""
@@ -62,24 +80,22 @@ class Triples:
             if predicate is not None:
                 return list(props.get(predicate, ()))
             return [o for values in props.values() for o in values]
-        return [o for _s, p, o in self._set if predicate is None or p == predicate]
+        if predicate is None:
+            return [o for _s, _p, o in self._set]
+        return [o for _s, o in self._by_predicate.get(predicate, ())]
 
     def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> list[Node]:
         """Distinct subjects, of triples with this predicate and object when given."""
         if predicate is not None and obj is not None:
-            return list(dict.fromkeys(self._by_object.get((predicate, obj), ())))
+            return list(dict.fromkeys(self._subjects_by_object(predicate).get(obj, ())))
         if predicate is None and obj is None:
             return list(self._by_subject)
-        return list(
-            dict.fromkeys(
-                s
-                for s, p, o in self._set
-                if (predicate is None or p == predicate) and (obj is None or o == obj)
-            )
-        )
+        if predicate is not None:
+            return list(dict.fromkeys(s for s, _o in self._by_predicate.get(predicate, ())))
+        return list(dict.fromkeys(s for s, _p, o in self._set if o == obj))
 
     def predicates(self) -> set[Node]:
-        return {p for _s, p, _o in self._set}
+        return set(self._by_predicate)
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
         values = self._by_subject.get(subject, {}).get(predicate)

@@ -37,6 +37,7 @@ class Context:
 
     def __init__(self, context: Mapping[str, Any]) -> None:
         self.prefixes: dict[str, str] = {}
+        self._shrunk: dict[str, str] = {}
         raw: dict[str, tuple[str, str | None]] = {}
         for name, value in context.items():
             if name.startswith("@"):
@@ -61,6 +62,12 @@ class Context:
         return curie
 
     def shrink(self, iri: str) -> str:
+        shrunk = self._shrunk.get(iri)
+        if shrunk is None:
+            shrunk = self._shrunk[iri] = self._shrink(iri)
+        return shrunk
+
+    def _shrink(self, iri: str) -> str:
         namespace, local = _split(iri)
         prefix = self.prefixes.get(namespace)
         # A suffix starting with // would read as an absolute IRI (JSON-LD 1.1, 4.1.5).

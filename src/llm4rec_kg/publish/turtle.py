@@ -20,16 +20,21 @@ from rdflib.namespace import split_uri
 from rdflib.term import Node
 
 from llm4rec_kg.graph.triples import Triple
+from llm4rec_kg.graph.vocab import RDF, RDFS
 
-RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-RDFS_LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
-RDFS_CLASS = URIRef("http://www.w3.org/2000/01/rdf-schema#Class")
+RDF_TYPE = RDF.type
+RDFS_LABEL = RDFS.label
+RDFS_CLASS = RDFS.Class
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {f"{_XSD}{name}" for name in ("integer", "decimal", "double", "float", "int", "long")}
 _PLAIN = {f"{_XSD}integer", f"{_XSD}decimal", f"{_XSD}double", f"{_XSD}boolean"}
 # A local name may not carry an unescaped % unless two hex digits follow (Turtle's PLX).
 _BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _INDENT = "    "
+# Membership tests in sets, where equal terms are found by hash and identity: comparing
+# rdflib terms with == runs a Python-level __eq__ each time.
+_TYPE = frozenset({RDF_TYPE})
+_FIRST = frozenset({RDF_TYPE, RDFS_LABEL})
 
 
 class _Names:
@@ -83,7 +88,7 @@ def _register_prefixes(graph: dict[Node, dict[Node, list[Node]]], names: _Names)
     for s, props in graph.items():
         names.iri(_iri(s))
         for p, objects in props.items():
-            if p != RDF_TYPE:
+            if p not in _TYPE:
                 names.iri(_iri(p))
             for o in objects:
                 if isinstance(o, URIRef):
@@ -106,10 +111,10 @@ def _subject_order(
 
 def _block(subject: Node, props: dict[Node, list[Node]], names: _Names) -> str:
     order: list[Node] = [p for p in (RDF_TYPE, RDFS_LABEL) if p in props]
-    order += sorted((p for p in props if p not in (RDF_TYPE, RDFS_LABEL)), key=str)
+    order += sorted((p for p in props if p not in _FIRST), key=str)
     lines = []
     for p in order:
-        verb = "a" if p == RDF_TYPE else names.iri(_iri(p))
+        verb = "a" if p in _TYPE else names.iri(_iri(p))
         objects = [_object(o, names) for o in sorted(set(props[p]), key=_object_key)]
         if len(objects) == 1:
             lines.append(f"{_INDENT}{verb} {objects[0]}")

@@ -9,19 +9,21 @@ catalog string can inject markup. A Content-Security-Policy forbids every networ
 
 Layout: drawing with physics is far too slow at thousands of nodes, so positions are
 computed here. "Hub" entities (models, families, venues, datasets, concepts, makers) are
-placed by a force layout over their co-occurrence graph, which is small; every other node
-goes to the centroid of its placed neighbours, spread on a golden-angle spiral. It is
-linear in the graph's size and deterministic.
+placed by a force layout over their co-occurrence graph (at most FORCE_HUBS of them, the
+most linked); every other node goes to the centroid of its placed neighbours, spread on a
+golden-angle spiral. It is linear in the graph's size and deterministic.
 """
 
 from __future__ import annotations
 
 import base64
+import importlib.util
 import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from rdflib import URIRef
@@ -48,6 +50,7 @@ CLASSES: tuple[tuple[URIRef, str, str], ...] = (
 PUBLICATIONS = frozenset({"Paper", "Survey", "Tutorial"})
 SPREAD_PEERS = frozenset({"Code repository"})
 GOLDEN = math.pi * (3 - math.sqrt(5))
+FORCE_HUBS = 400  # hubs of one component laid out by force; networkx goes sparse at 500
 _VIS = ("pyvis", "lib/vis-9.1.2")
 
 
@@ -73,10 +76,10 @@ def _text(graph: Triples, node: Node, prop: URIRef) -> str | None:
 
 def build_view(graph: Triples, base: str) -> View:
     prefixes = display_prefixes(base)
-    kinds: dict[URIRef, str] = {}
+    kinds: dict[Node, str] = {}
     for cls, name, _ in CLASSES:
-        for subject in sorted(str(s) for s in graph.subjects(RDF.type, cls)):
-            kinds.setdefault(URIRef(subject), name)
+        for subject in sorted(graph.subjects(RDF.type, cls), key=str):
+            kinds.setdefault(subject, name)
     view = View()
     degree: dict[str, int] = defaultdict(int)
     links = ((str(s), str(p), str(o)) for s, p, o in graph if s in kinds and o in kinds)
@@ -85,7 +88,7 @@ def build_view(graph: Triples, base: str) -> View:
             view.edges.append({"from": s, "to": o, "title": shorten(p, prefixes)})
             degree[s] += 1
             degree[o] += 1
-    for iri in sorted(kinds):
+    for iri in sorted(kinds, key=str):
         view.nodes.append(_node(graph, iri, kinds[iri], degree[str(iri)]))
     view.predicates = sorted({e["title"] for e in view.edges})
     view.facets = _facets(graph, view.nodes)
@@ -100,7 +103,7 @@ def build_view(graph: Triples, base: str) -> View:
     return view
 
 
-def _node(graph: Triples, node: URIRef, kind: str, degree: int) -> dict[str, Any]:
+def _node(graph: Triples, node: Node, kind: str, degree: int) -> dict[str, Any]:
     """One node's record; the page builds tooltips and search text from these fields."""
     label = _text(graph, node, RDFS.label) or str(node)
     title = _text(graph, node, DCTERMS.title)
@@ -190,9 +193,16 @@ def _hub_positions(
     positions: dict[str, tuple[float, float]] = {}
     offset, height = 0.0, 0.0
     singles = [c[0] for c in components if len(c) == 1]
-    for component in (c for c in components if len(c) > 1):
-        mass = len(component) + sum(len(neighbours[h]) for h in component)
+    for whole in (c for c in components if len(c) > 1):
+        mass = len(whole) + sum(len(neighbours[h]) for h in whole)
         radius = 45 * math.sqrt(mass + 1)
+        # The force layout is quadratic in its nodes: only the most linked hubs get it, and
+        # the rest are placed by their neighbours like papers, which keeps the page linear.
+        component = (
+            whole
+            if len(whole) <= FORCE_HUBS
+            else sorted(sorted(whole, key=lambda h: (-len(neighbours[h]), h))[:FORCE_HUBS])
+        )
         # A fresh graph in sorted order: networkx subgraph views iterate a hash-ordered set.
         sub = nx.Graph()
         sub.add_nodes_from(component)
@@ -263,8 +273,13 @@ def _template_text(name: str) -> str:
 
 
 def _vis(name: str) -> str:
+    # Found without importing pyvis, whose package imports IPython.
     package, folder = _VIS
-    return (resources.files(package) / folder / name).read_text(encoding="utf-8")
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"the {package} package is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    return (root / folder / name).read_text(encoding="utf-8")
 
 
 def _script_safe(code: str, what: str) -> str:
@@ -277,7 +292,9 @@ def _script_safe(code: str, what: str) -> str:
 CHUNK_TRIPLES = 20_000
 
 
-def rdf_chunks(graph: Triples, base: str, turtle: str | None = None) -> list[str]:
+def rdf_chunks(
+    graph: Triples, base: str, turtle: str | None = None, ntriples: str | None = None
+) -> list[str]:
     """The graph as Turtle for the page's store. A small graph goes as one text (the export
     itself when given); a large one in chunks of whole subjects, so the page can load them
     between frames and stay responsive."""
@@ -285,29 +302,34 @@ def rdf_chunks(graph: Triples, base: str, turtle: str | None = None) -> list[str
 
     if turtle is not None and len(graph) <= CHUNK_TRIPLES:
         return [turtle]
-    from llm4rec_kg.publish.exports import ntriples
+    from llm4rec_kg.publish import exports
 
-    # Oxigraph writes a store in the order triples went in: sorted in, sorted out, whatever
-    # order rdflib (and so the hash seed) would give.
-    store = ox.Store()
-    store.load(ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    # Chunks of whole subjects (every subject is an IRI) in order of their IRIs, found in
+    # the N-Triples text: one load per chunk rather than a store lookup per subject.
+    text = ntriples if ntriples is not None else exports.ntriples(graph)
+    groups: dict[str, list[str]] = {}
+    for line in text.splitlines(keepends=True):
+        groups.setdefault(line[: line.index("> ") + 1], []).append(line)
     prefixes = display_prefixes(base)
 
-    def dump(part: Any) -> str:
-        text = part.dump(
+    def dump(lines: list[str]) -> str:
+        # A store writes its triples in an order of their content alone.
+        store = ox.Store()
+        store.load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        text = store.dump(
             format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
         )
         return bytes(text or b"").decode("utf-8")
 
     chunks: list[str] = []
-    current, size = ox.Store(), 0
-    for subject in sorted({q.subject for q in store}, key=str):
-        quads = sorted(store.quads_for_pattern(subject, None, None), key=str)
-        current.extend(quads)
-        size += len(quads)
+    current: list[str] = []
+    size = 0
+    for subject in sorted(groups):
+        current.extend(groups[subject])
+        size += len(groups[subject])
         if size >= CHUNK_TRIPLES:
             chunks.append(dump(current))
-            current, size = ox.Store(), 0
+            current, size = [], 0
     if size:
         chunks.append(dump(current))
     return chunks
@@ -319,10 +341,12 @@ def render(
     queries: list[dict[str, str]],
     quality: dict[str, Any] | None,
     turtle: str | None = None,
+    ntriples: str | None = None,
 ) -> str:
     """The whole page as one string: data, engine, graph library and app inlined.
 
-    ``turtle`` is the graph's Turtle export, embedded as it is when the graph is small."""
+    ``turtle`` is the graph's Turtle export, embedded as it is when the graph is small;
+    ``ntriples`` its N-Triples export, which saves writing it again for a large one."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     view = build_view(graph, base)
@@ -342,7 +366,7 @@ def render(
             "prefixes": display_prefixes(base),
             "base": base,
         },
-        rdf={"format": "text/turtle", "chunks": rdf_chunks(graph, base, turtle)},
+        rdf={"format": "text/turtle", "chunks": rdf_chunks(graph, base, turtle, ntriples)},
         queries=queries,
         quality=quality or {"open": 0, "total": 0, "findings": []},
         wasm=base64.b64encode(_asset("oxigraph-web_bg.wasm.gz")).decode("ascii"),

@@ -1,0 +1,180 @@
+"""How the build scales: synthetic catalogs of 1k, 10k and 100k papers, built cold.
+
+    python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--runs 1] [--markdown]
+
+For each size it writes a synthetic catalog (benchmarks/synthetic.py), runs
+`llm4rec-kg build --force --verbose` in a fresh process, and prints the wall time of each
+stage, the whole build, and the build's peak RSS. In the same run it times two baselines on
+the same triples (the build's N-Triples export), each in a fresh process:
+
+- pyoxigraph's bare load and dump: bulk-load the N-Triples, write Turtle;
+- an rdflib-only load and dump: parse the N-Triples, write longturtle.
+
+It then prints the build's ratio to each, and the growth factor of the build's time per 10x
+of papers. Each process is bounded by --timeout; a baseline that runs out is reported as
+such, not left running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import synthetic  # noqa: E402  (a sibling script, not a package)
+
+_STAGE = re.compile(r"^(?P<name>[^:]+): (?P<seconds>[0-9.]+) s$")
+
+_OXIGRAPH = """
+import sys, pyoxigraph as ox
+store = ox.Store()
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
+store.dump(sys.argv[2], format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+"""
+_RDFLIB = """
+import sys
+from rdflib import Graph
+graph = Graph().parse(sys.argv[1], format="nt")
+graph.serialize(sys.argv[2], format="longturtle")
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    stages: dict[str, float] = field(default_factory=dict)
+    triples: int = 0
+    timed_out: bool = False
+
+
+def _timed(command: list[str], cwd: Path | None, timeout: float) -> tuple[Run, str]:
+    """Run command in a fresh process: its wall time, peak RSS (wait4) and stderr."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+                _pid, status, usage = os.wait4(process.pid, 0)
+                return Run(
+                    time.perf_counter() - started, usage.ru_maxrss / 1024, timed_out=True
+                ), ""
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{text}")
+    return Run(seconds, usage.ru_maxrss / 1024), text
+
+
+def build(project: Path, timeout: float) -> Run:
+    command = [sys.executable, "-m", "llm4rec_kg", "build", "--force", "--verbose"]
+    run, text = _timed(command, project, timeout)
+    for line in text.splitlines():
+        if match := _STAGE.match(line.strip()):
+            run.stages[match["name"]] = float(match["seconds"])
+    return run
+
+
+def baseline(script: str, ntriples: Path, timeout: float) -> Run:
+    with tempfile.TemporaryDirectory() as out:
+        command = [sys.executable, "-c", script, str(ntriples), str(Path(out) / "out.ttl")]
+        return _timed(command, None, timeout)[0]
+
+
+def _median(runs: list[Run]) -> Run:
+    middle = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+    stages = {
+        name: statistics.median(r.stages.get(name, 0.0) for r in runs) for name in middle.stages
+    }
+    return Run(middle.seconds, max(r.peak_mb for r in runs), stages, middle.triples)
+
+
+def _ratio(build_run: Run, base: Run) -> str:
+    if base.timed_out:
+        return f"< {build_run.seconds / base.seconds:.1f}x (baseline > {base.seconds:.0f} s)"
+    return f"{build_run.seconds / base.seconds:.1f}x"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--runs", type=int, default=1, help="builds per size (median)")
+    parser.add_argument("--timeout", type=float, default=900.0, help="seconds per process")
+    parser.add_argument("--markdown", action="store_true", help="print the README table")
+    args = parser.parse_args()
+    rows = []
+    for papers in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = Path(tmp)
+            synthetic.write(papers, project)
+            run = _median([build(project, args.timeout) for _ in range(args.runs)])
+            ntriples = project / "exports" / "llm4rec.nt"
+            with ntriples.open("rb") as lines:
+                run.triples = sum(1 for _ in lines)
+            oxigraph = baseline(_OXIGRAPH, ntriples, args.timeout)
+            rdflib = baseline(_RDFLIB, ntriples, args.timeout)
+        rows.append((papers, run, oxigraph, rdflib))
+        _print_size(papers, run, oxigraph, rdflib)
+    _print_growth(rows)
+    if args.markdown:
+        _print_markdown(rows)
+
+
+def _print_size(papers: int, run: Run, oxigraph: Run, rdflib: Run) -> None:
+    print(f"\n{papers:,} papers, {run.triples:,} triples")
+    for name, seconds in run.stages.items():
+        print(f"  {name:<30} {seconds:8.2f} s")
+    print(f"  {'whole build (wall)':<30} {run.seconds:8.2f} s   peak RSS {run.peak_mb:,.0f} MB")
+    print(f"  pyoxigraph load+dump {oxigraph.seconds:.2f} s   build is {_ratio(run, oxigraph)}")
+    print(f"  rdflib load+dump     {rdflib.seconds:.2f} s   build is {_ratio(run, rdflib)}")
+    sys.stdout.flush()
+
+
+def _print_growth(rows: list[tuple[int, Run, Run, Run]]) -> None:
+    for (small, a, _, _), (big, b, _, _) in itertools.pairwise(rows):
+        if big <= small:
+            continue
+        per_ten = (b.seconds / a.seconds) ** (1 / math.log10(big / small))
+        print(
+            f"growth {small:,} -> {big:,} papers: {b.seconds / a.seconds:.1f}x time, "
+            f"{per_ten:.1f}x per 10x of papers"
+        )
+
+
+def _print_markdown(rows: list[tuple[int, Run, Run, Run]]) -> None:
+    print(
+        "\n| papers | triples | build (wall) | peak RSS "
+        "| vs pyoxigraph load+dump | vs rdflib load+dump |"
+    )
+    print("|---|---|---|---|---|---|")
+    for papers, run, oxigraph, rdflib in rows:
+        print(
+            f"| {papers:,} | {run.triples:,} | {run.seconds:.1f} s | {run.peak_mb:,.0f} MB "
+            f"| {_ratio(run, oxigraph)} | {_ratio(run, rdflib)} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
