@@ -5,7 +5,8 @@
 For each size it writes a synthetic catalog (benchmarks/synthetic.py), runs
 `llm4rec-kg build --force --verbose` in a fresh process, and prints the wall time of each
 stage, the whole build, and the build's peak RSS. In the same run it times two baselines on
-the same triples (the build's N-Triples export), each in a fresh process:
+the same triples (the build's N-Triples export), each in a fresh process, and every named
+query on them (embedded pyoxigraph):
 
 - pyoxigraph's bare load and dump: bulk-load the N-Triples, write Turtle;
 - an rdflib-only load and dump: parse the N-Triples, write longturtle.
@@ -101,6 +102,23 @@ def baseline(script: str, ntriples: Path, timeout: float) -> Run:
         return _timed(command, None, timeout)[0]
 
 
+def named_queries(ntriples: Path) -> dict[str, float]:
+    """Seconds each named query takes, embedded, on the build's graph (default values)."""
+    import pyoxigraph as ox
+
+    from llm4rec_kg.sparql import engines, queries
+
+    store = ox.Store()
+    store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    engine = engines.EmbeddedEngine(store)
+    times = {}
+    for name, named in queries.load_all().items():
+        started = time.perf_counter()
+        engine.run(named.text, named.bindings({}))
+        times[name] = time.perf_counter() - started
+    return times
+
+
 def _median(runs: list[Run]) -> Run:
     middle = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
     stages = {
@@ -135,8 +153,14 @@ def main() -> None:
                 run.triples = sum(1 for _ in lines)
             oxigraph = baseline(_OXIGRAPH, ntriples, args.timeout)
             rdflib = baseline(_RDFLIB, ntriples, args.timeout)
+            query_times = named_queries(ntriples)
         rows.append((papers, run, oxigraph, rdflib))
         _print_size(papers, run, oxigraph, rdflib)
+        slowest = max(query_times, key=query_times.__getitem__)
+        print(
+            f"  named queries, embedded: slowest {slowest} {query_times[slowest]:.3f} s, "
+            f"median {statistics.median(query_times.values()):.3f} s"
+        )
     _print_growth(rows)
     if args.markdown:
         _print_markdown(rows)

@@ -275,7 +275,7 @@ def test_an_empty_answer_to_a_parameter_that_names_nothing_says_so() -> None:
 
 
 def test_a_table_fits_a_width_by_cutting_its_widest_cells() -> None:
-    from llm4rec_kg.graph.vocab import display_prefixes
+    from llm4rec_kg.namespaces import display_prefixes
     from llm4rec_kg.sparql import results
 
     store = engines.store_from_file(str(ROOT / "exports" / "llm4rec.nt"))

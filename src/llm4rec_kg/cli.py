@@ -378,7 +378,7 @@ def query(
 
 
 def _format(result: Any, fmt: str, base: str, width: int | None = None) -> str:
-    from llm4rec_kg.graph.vocab import display_prefixes
+    from llm4rec_kg.namespaces import display_prefixes
     from llm4rec_kg.sparql import results
 
     prefixes = display_prefixes(base)

@@ -15,22 +15,21 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from llm4rec_kg.catalog import Catalog, corrections, load_catalog
+from llm4rec_kg import DEFAULT_BASE
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
-from llm4rec_kg.graph import builder, iris, shacl
-from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.progress import QUIET, Progress
-from llm4rec_kg.publish import exports, freshness, visual
-from llm4rec_kg.quality import lint
-from llm4rec_kg.quality import report as quality
+from llm4rec_kg.publish import EXPORT_NAMES, freshness
 from llm4rec_kg.sparql.results import Result, Term
 
+# The stages behind validate and build load rdflib and the catalog; query, serve and push
+# on fresh exports need neither, so those imports wait until a function needs them.
 if TYPE_CHECKING:
+    from llm4rec_kg.catalog import Catalog
+    from llm4rec_kg.graph.triples import Triples
     from llm4rec_kg.publish.push import PushResult
     from llm4rec_kg.publish.push import Target as PushTarget
     from llm4rec_kg.publish.server import Endpoint, ServeConfig
     from llm4rec_kg.sparql.engines import Engine
-from llm4rec_kg.graph.vocab import DEFAULT_BASE, Minter
 
 
 @dataclass(frozen=True)
@@ -57,12 +56,16 @@ class BuildResult:
 
 
 # Every file a build writes; the stamp of its inputs goes with them.
-BUILT = (*exports.EXPORT_NAMES, "llm4rec.html")
+BUILT = (*EXPORT_NAMES, "llm4rec.html")
 
 
 def validate(catalog_dir: Path, base: str = DEFAULT_BASE, progress: Progress = QUIET) -> Validated:
     """Load, check, build and SHACL-validate the catalog; raise InvalidDataError if anything
     is wrong, with every problem of the first failing stage."""
+    from llm4rec_kg.catalog import corrections, load_catalog
+    from llm4rec_kg.graph import builder, iris, shacl
+    from llm4rec_kg.graph.vocab import Minter
+
     loaded = progress.run("load and resolve the catalog", lambda: load_catalog(catalog_dir))
     if problems := corrections.check(loaded):
         raise InvalidDataError("corrections", problems)
@@ -93,6 +96,11 @@ def build(
     started = time.perf_counter()
     if not force and freshness.is_fresh(out_dir, catalog_dir, base, BUILT):
         return BuildResult(None, [], time.perf_counter() - started)
+    from llm4rec_kg.graph import iris
+    from llm4rec_kg.publish import exports, visual
+    from llm4rec_kg.quality import lint
+    from llm4rec_kg.quality import report as quality
+
     done = validate(catalog_dir, base, progress)
     graph, base = done.graph, done.base
     if record_iris and base == DEFAULT_BASE:
@@ -109,7 +117,7 @@ def build(
         "llm4rec.ttl": ttl,
         "llm4rec.nt": nt,
         "llm4rec.jsonld": lambda: exports.jsonld(graph),
-        "void.ttl": lambda: exports.void(graph, base, list(exports.EXPORT_NAMES[:3])),
+        "void.ttl": lambda: exports.void(graph, base, list(EXPORT_NAMES[:3])),
         "quality.json": lambda: quality.to_json(report),
         "quality.ttl": lambda: quality.to_turtle(report, entities, base),
         "llm4rec.html": lambda: visual.render(
@@ -153,7 +161,7 @@ class QueryRequest:
 
 def query(request: QueryRequest) -> Result:
     """Run a named query, a query string or a query file, embedded or against an endpoint."""
-    from llm4rec_kg.graph.vocab import display_prefixes
+    from llm4rec_kg.namespaces import display_prefixes
     from llm4rec_kg.sparql import engines, prefixes
 
     known = display_prefixes(request.base)
@@ -220,6 +228,8 @@ def ntriples(catalog_dir: Path, base: str = DEFAULT_BASE, data: Path | None = No
     if data is None and (built := built_exports(catalog_dir, base)):
         return (built / "llm4rec.nt").read_text(encoding="utf-8")  # written sorted
     if data is None:
+        from llm4rec_kg.publish import exports
+
         return exports.ntriples(validate(catalog_dir, base).graph)
     from llm4rec_kg.sparql import engines
 

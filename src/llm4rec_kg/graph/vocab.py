@@ -13,6 +13,7 @@ from rdflib import URIRef
 from rdflib.namespace import NamespaceManager
 
 from llm4rec_kg import DEFAULT_BASE
+from llm4rec_kg.namespaces import ENTITY_KINDS, PREFIXES
 
 _IRIS: dict[str, URIRef] = {}
 
@@ -72,36 +73,6 @@ SKOS = Vocabulary("http://www.w3.org/2004/02/skos/core#")
 VOID = Vocabulary("http://rdfs.org/ns/void#")
 XSD = Vocabulary("http://www.w3.org/2001/XMLSchema#")
 
-PREFIXES: dict[str, str] = {
-    "l4r": str(L4R),
-    "schema": str(SDO),
-    "dcterms": str(DCTERMS),
-    "fabio": str(FABIO),
-    "dcat": str(DCAT),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "void": str(VOID),
-    "fair4ml": str(FAIR4ML),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "vann": str(VANN),
-    "sh": str(SH),
-}
-
-# Kinds of entity IRI under the base; each gets a prefix in the Turtle export.
-ENTITY_KINDS = (
-    "paper",
-    "model",
-    "family",
-    "venue",
-    "dataset",
-    "concept",
-    "conflict",
-    "correction",
-    "organization",
-)
 
 __all__ = [
     "DCAT",
@@ -151,10 +122,3 @@ class Minter:
             minted = self._minted[(kind, *keys)] = iri(f"{self.base}{kind}/{path}")
             return minted
         return known
-
-
-def display_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """Prefixes for shortening IRIs in tables: the vocabularies and the entity kinds."""
-    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("sh", "vann", "owl")}
-    prefixes.update({kind: f"{base}{kind}/" for kind in ENTITY_KINDS})
-    return prefixes

@@ -41,14 +41,6 @@ from llm4rec_kg.publish import jsonld as jsonld_writer
 from llm4rec_kg.publish import turtle as turtle_writer
 from llm4rec_kg.resources import ontology_file
 
-EXPORT_NAMES = (
-    "llm4rec.ttl",
-    "llm4rec.nt",
-    "llm4rec.jsonld",
-    "void.ttl",
-    "quality.json",
-    "quality.ttl",
-)
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 

@@ -29,7 +29,8 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from llm4rec_kg.errors import KGError, UsageError
-from llm4rec_kg.graph.vocab import DEFAULT_BASE, RDF, RDFS, display_prefixes
+from llm4rec_kg.graph.vocab import DEFAULT_BASE, RDF, RDFS
+from llm4rec_kg.namespaces import display_prefixes
 from llm4rec_kg.sparql import guard, prefixes, results
 from llm4rec_kg.sparql.pool import QueryPool, QueryTimeout
 from llm4rec_kg.sparql.results import Result, from_oxigraph_term, graph_result

@@ -30,7 +30,8 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from llm4rec_kg.graph.triples import Triples
-from llm4rec_kg.graph.vocab import DCTERMS, L4R, RDF, RDFS, SDO, SKOS, display_prefixes
+from llm4rec_kg.graph.vocab import DCTERMS, L4R, RDF, RDFS, SDO, SKOS
+from llm4rec_kg.namespaces import display_prefixes
 from llm4rec_kg.quality.lint import Report
 from llm4rec_kg.sparql.results import shorten
 

@@ -6,15 +6,17 @@ import base64
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
 from llm4rec_kg.errors import SourceError, UsageError
-from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.sparql import guard, prefixes
 from llm4rec_kg.sparql.queries import with_values
 from llm4rec_kg.sparql.results import Result, Term, from_oxigraph, from_sparql_json, graph_result
+
+if TYPE_CHECKING:
+    from llm4rec_kg.graph.triples import Triples
 
 USER_ENV, PASSWORD_ENV, TOKEN_ENV = "LLM4REC_USER", "LLM4REC_PASSWORD", "LLM4REC_TOKEN"
 

@@ -1,0 +1,44 @@
+"""Prefixes and IRI kinds as plain strings, for the parts that print or declare IRIs
+(queries, tables, the endpoint) without loading rdflib."""
+
+from __future__ import annotations
+
+from llm4rec_kg import DEFAULT_BASE
+
+PREFIXES: dict[str, str] = {
+    "l4r": "https://w3id.org/llm4rec/ontology#",
+    "schema": "https://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "fabio": "http://purl.org/spar/fabio/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "void": "http://rdfs.org/ns/void#",
+    "fair4ml": "https://w3id.org/fair4ml#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "vann": "http://purl.org/vocab/vann/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+# Kinds of entity IRI under the base; each gets a prefix in the Turtle export.
+ENTITY_KINDS = (
+    "paper",
+    "model",
+    "family",
+    "venue",
+    "dataset",
+    "concept",
+    "conflict",
+    "correction",
+    "organization",
+)
+
+
+def display_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefixes for shortening IRIs in tables: the vocabularies and the entity kinds."""
+    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("sh", "vann", "owl")}
+    prefixes.update({kind: f"{base}{kind}/" for kind in ENTITY_KINDS})
+    return prefixes
