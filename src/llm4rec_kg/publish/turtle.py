@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import split_uri
 from rdflib.term import Node
 
-from llm4rec_kg.graph.triples import Triple
+from llm4rec_kg.graph.triples import Triple, Triples
 from llm4rec_kg.graph.vocab import RDF, RDFS
 
 RDF_TYPE = RDF.type
@@ -71,30 +71,29 @@ class _Names:
 
 
 def turtle(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> str:
-    graph: dict[Node, dict[Node, list[Node]]] = {}
-    references: Counter[Node] = Counter()
-    for s, p, o in triples:
-        graph.setdefault(s, {}).setdefault(p, []).append(o)
-        references[o] += 1
+    graph = _by_subject(triples)
+    # How often each IRI is an object: rdflib writes the least referenced subjects first.
+    references: Counter[Node] = Counter(
+        o
+        for props in graph.values()
+        for objects in props.values()
+        for o in objects
+        if isinstance(o, URIRef)
+    )
     names = _Names(prefixes)
-    _register_prefixes(graph, names)
     blocks = [_block(s, graph[s], names) for s in _subject_order(graph, references)]
+    # Written after the blocks, which found the prefixes in use.
     head = "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(names.used))
     return head + "".join(f"\n{block}\n" for block in blocks)
 
 
-def _register_prefixes(graph: dict[Node, dict[Node, list[Node]]], names: _Names) -> None:
-    """Every prefix any term uses, found before writing (the PREFIX lines come first)."""
-    for s, props in graph.items():
-        names.iri(_iri(s))
-        for p, objects in props.items():
-            if p not in _TYPE:
-                names.iri(_iri(p))
-            for o in objects:
-                if isinstance(o, URIRef):
-                    names.iri(o)
-                elif isinstance(o, Literal) and o.datatype is not None:
-                    names.iri(o.datatype)
+def _by_subject(triples: Iterable[Triple]) -> dict[Node, dict[Node, list[Node]]]:
+    if isinstance(triples, Triples):
+        return triples.by_subject()
+    graph: dict[Node, dict[Node, list[Node]]] = {}
+    for s, p, o in triples:
+        graph.setdefault(s, {}).setdefault(p, []).append(o)
+    return graph
 
 
 def _subject_order(
@@ -141,6 +140,7 @@ def _object(node: Node, names: _Names) -> str:
 def _literal(literal: Literal, names: _Names) -> str:
     datatype = str(literal.datatype) if literal.datatype is not None else None
     if datatype in _PLAIN and literal.value is not None:
+        names.pname(datatype)  # written bare, its prefix is declared all the same
         text = str(literal)
         if datatype == f"{_XSD}boolean":
             return text.lower()
