@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from llm4rec_kg import DEFAULT_BASE
+from llm4rec_kg.batch import without_cyclic_gc
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
 from llm4rec_kg.progress import QUIET, Progress
 from llm4rec_kg.publish import EXPORT_NAMES, freshness
@@ -59,6 +60,7 @@ class BuildResult:
 BUILT = (*EXPORT_NAMES, "llm4rec.html")
 
 
+@without_cyclic_gc
 def validate(catalog_dir: Path, base: str = DEFAULT_BASE, progress: Progress = QUIET) -> Validated:
     """Load, check, build and SHACL-validate the catalog; raise InvalidDataError if anything
     is wrong, with every problem of the first failing stage."""
@@ -81,6 +83,7 @@ def validate(catalog_dir: Path, base: str = DEFAULT_BASE, progress: Progress = Q
     return Validated(catalog, graph, mint.base, loaded)
 
 
+@without_cyclic_gc
 def build(
     catalog_dir: Path,
     out_dir: Path,

@@ -27,6 +27,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from llm4rec_kg.batch import without_cyclic_gc
 from llm4rec_kg.catalog import resolve, rows, transaction, yamlio
 from llm4rec_kg.catalog.load import Catalog, file_name, load_catalog
 from llm4rec_kg.errors import InvalidDataError, UsageError
@@ -252,6 +253,7 @@ def _source_row(key: str, row: Mapping[str, Any], data: Mapping[str, Any]) -> So
     )
 
 
+@without_cyclic_gc
 def sync(
     catalog_dir: Path,
     lists: Iterable[str] = (),

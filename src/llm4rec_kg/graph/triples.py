@@ -52,12 +52,16 @@ class Triples:
         return index
 
     @cached_property
-    def _by_predicate(self) -> dict[Node, list[tuple[Node, Node]]]:
-        index: dict[Node, list[tuple[Node, Node]]] = {}
+    def _by_predicate(self) -> dict[Node, list[tuple[Node, list[Node]]]]:
+        """Each predicate's subjects, each with its objects of that predicate."""
+        index: dict[Node, list[tuple[Node, list[Node]]]] = {}
         for s, props in self._by_subject.items():
             for p, objects in props.items():
-                pairs = index.setdefault(p, [])
-                pairs.extend((s, o) for o in objects)
+                pairs = index.get(p)
+                if pairs is None:
+                    index[p] = [(s, objects)]
+                else:
+                    pairs.append((s, objects))
         return index
 
     def _subjects_by_object(self, predicate: Node) -> dict[Node, list[Node]]:
@@ -65,8 +69,9 @@ class Triples:
         index = self._by_object.get(predicate)
         if index is None:
             index = {}
-            for s, o in self._by_predicate.get(predicate, ()):
-                index.setdefault(o, []).append(s)
+            for s, objects in self._by_predicate.get(predicate, ()):
+                for o in objects:
+                    index.setdefault(o, []).append(s)
             self._by_object[predicate] = index
         return index
 
@@ -82,7 +87,7 @@ class Triples:
             return [o for values in props.values() for o in values]
         if predicate is None:
             return [o for _s, _p, o in self._set]
-        return [o for _s, o in self._by_predicate.get(predicate, ())]
+        return [o for _s, objects in self._by_predicate.get(predicate, ()) for o in objects]
 
     def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> list[Node]:
         """Distinct subjects, of triples with this predicate and object when given."""
@@ -91,7 +96,7 @@ class Triples:
         if predicate is None and obj is None:
             return list(self._by_subject)
         if predicate is not None:
-            return list(dict.fromkeys(s for s, _o in self._by_predicate.get(predicate, ())))
+            return [s for s, _objects in self._by_predicate.get(predicate, ())]
         return list(dict.fromkeys(s for s, _p, o in self._set if o == obj))
 
     def predicates(self) -> set[Node]:

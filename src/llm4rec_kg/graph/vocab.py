@@ -52,9 +52,11 @@ class Vocabulary:
         return term
 
     def __getattr__(self, name: str) -> URIRef:
-        if name.startswith("__"):
+        if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        term = self[name]
+        setattr(self, name, term)  # later lookups find it without calling __getattr__
+        return term
 
 
 L4R = Vocabulary("https://w3id.org/llm4rec/ontology#")
