@@ -45,3 +45,30 @@ def test_quiet_says_nothing_even_on_a_terminal() -> None:
     screen = Terminal()
     Progress("quiet", screen).run("stage", lambda: None)
     assert screen.getvalue() == ""
+
+
+def test_batch_work_pauses_the_cyclic_gc_and_resumes_it_even_on_failure() -> None:
+    import gc
+
+    from llm4rec_kg.batch import without_cyclic_gc
+
+    seen: list[bool] = []
+
+    @without_cyclic_gc
+    def work(fail: bool) -> str:
+        seen.append(gc.isenabled())
+        if fail:
+            raise ValueError("broken")
+        return "done"
+
+    assert gc.isenabled()
+    assert work(False) == "done"
+    with pytest.raises(ValueError, match="broken"):
+        work(True)
+    assert seen == [False, False] and gc.isenabled()
+    gc.disable()
+    try:  # a caller that paused it already keeps it paused
+        work(False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

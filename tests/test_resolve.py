@@ -93,3 +93,24 @@ def test_resyncing_the_real_catalog_from_its_vendored_lists_changes_nothing(
     assert report.files == [] and not report.added and not report.changed
     after = {str(p.relative_to(real_catalog)): p.read_bytes() for p in real_catalog.rglob("*.yaml")}
     assert after == before
+
+
+def test_corrections_change_the_corrected_papers_and_leave_the_loaded_catalog_alone() -> None:
+    import copy
+
+    from conftest import REAL_CATALOG
+    from llm4rec_kg.catalog import corrections, load_catalog
+
+    loaded = load_catalog(REAL_CATALOG)
+    before = copy.deepcopy(loaded.get("papers"))
+    corrected = corrections.apply(loaded).get("papers")
+    assert loaded.get("papers") == before
+    changed = {key for key in before if corrected[key] != before[key]}
+    targets = {
+        loaded.canonical("papers", c["entity"])
+        for c in loaded.get("corrections").values()
+        if not c.get("row")
+    }
+    assert changed and changed <= targets
+    unchanged = next(key for key in before if key not in targets)
+    assert corrected[unchanged] is loaded.get("papers")[unchanged]  # shared, not copied

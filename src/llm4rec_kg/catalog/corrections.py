@@ -161,11 +161,17 @@ def apply(catalog: Catalog) -> Catalog:
     corrections = catalog.get("corrections")
     if not corrections:
         return catalog
-    papers = copy.deepcopy(catalog.get("papers"))
+    # Only the corrected entries are copied: a copy of every paper doubled the catalog.
+    papers = dict(catalog.get("papers"))
+    copied: set[str] = set()
     for _key, correction in sorted(corrections.items()):
         if correction.get("row"):
             continue
-        entry = papers[catalog.canonical("papers", correction["entity"])]
+        key = catalog.canonical("papers", correction["entity"])
+        if key not in copied:
+            papers[key] = copy.deepcopy(papers[key])
+            copied.add(key)
+        entry = papers[key]
         field, value = correction["field"], correction.get("corrected")
         if field == "code":
             _correct_code(entry, correction.get("listed"), value)
