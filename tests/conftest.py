@@ -61,6 +61,13 @@ def register(project: Path, lists: Mapping[str, Sequence[Snapshot]]) -> Path:
     return catalog
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds in the tests (and the commands they start) cache into a temporary directory,
+    not the user's ~/.cache."""
+    os.environ["LLM4REC_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def make_catalog(tmp_path: Path) -> Callable[[Mapping[str, Sequence[Snapshot]]], Path]:
     """Register lists in a fresh project under tmp_path and sync them."""

@@ -17,8 +17,12 @@ golden-angle spiral. It is linear in the graph's size and deterministic.
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib.util
+import json
 import math
+import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -153,8 +157,6 @@ def _facets(graph: Triples, nodes: Iterable[dict[str, Any]]) -> dict[str, list[d
 
 def layout(view: View, seed: int = 7) -> None:
     """Give every node x and y (see the module docstring); deterministic for a given view."""
-    import networkx as nx
-
     kind = {n["id"]: n["group"] for n in view.nodes}
     neighbours: dict[str, list[str]] = defaultdict(list)
     for edge in view.edges:
@@ -162,23 +164,108 @@ def layout(view: View, seed: int = 7) -> None:
         neighbours[edge["to"]].append(edge["from"])
     degree = {node: len(neighbours[node]) or 1 for node in kind}
     hubs = sorted(i for i, k in kind.items() if k not in PUBLICATIONS and k not in SPREAD_PEERS)
-    hub_graph = nx.Graph()
-    hub_graph.add_nodes_from(hubs)
-    for node in sorted(kind):
-        linked = sorted({m for m in neighbours[node] if m in hub_graph})
-        if node in hub_graph:
-            hub_graph.add_edges_from((node, m, {"weight": 1.0}) for m in linked)
-            continue
-        for i, a in enumerate(linked):  # hubs used by one paper attract each other,
-            for b in linked[i + 1 :]:  # super-hubs (arXiv, a paradigm) only weakly
-                weight = hub_graph.get_edge_data(a, b, {"weight": 0.0})["weight"]
-                hub_graph.add_edge(a, b, weight=weight + 1 / math.sqrt(degree[a] * degree[b]))
+    edges = _hub_edges(hubs, sorted(kind), neighbours, degree)
     scale = 60 * math.sqrt(len(view.nodes) + 1)
-    positions = _hub_positions(hub_graph, neighbours, seed)
+    key = _layout_key(hubs, edges, neighbours, seed)
+    positions = _cached_layout(key)
+    if positions is None:
+        positions = _hub_positions(_hub_graph(hubs, edges), neighbours, seed)
+        _cache_layout(key, positions)
     _place_rest(sorted(kind), neighbours, degree, positions, scale)
     for node in view.nodes:
         x, y = positions[node["id"]]
         node["x"], node["y"] = round(x, 1), round(y, 1)
+
+
+HubEdges = dict[frozenset[str], tuple[str, str, float]]
+
+
+def _hub_edges(
+    hubs: list[str], order: list[str], neighbours: dict[str, list[str]], degree: dict[str, int]
+) -> HubEdges:
+    """The weighted co-occurrence edges between hubs, each in the orientation and order it
+    was first seen (networkx's adjacency order, and so the layout, follows it)."""
+    is_hub = set(hubs)
+    edges: HubEdges = {}
+
+    def put(a: str, b: str, weight: float) -> None:
+        first = edges.get(frozenset((a, b)))
+        edges[frozenset((a, b))] = (first[0], first[1], weight) if first else (a, b, weight)
+
+    for node in order:
+        linked = sorted({m for m in neighbours[node] if m in is_hub})
+        if node in is_hub:
+            for m in linked:
+                put(node, m, 1.0)
+            continue
+        for i, a in enumerate(linked):  # hubs used by one paper attract each other,
+            for b in linked[i + 1 :]:  # super-hubs (arXiv, a paradigm) only weakly
+                first = edges.get(frozenset((a, b)))
+                weight = first[2] if first else 0.0
+                put(a, b, weight + 1 / math.sqrt(degree[a] * degree[b]))
+    return edges
+
+
+def _hub_graph(hubs: list[str], edges: HubEdges) -> Any:
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(hubs)
+    graph.add_edges_from((a, b, {"weight": weight}) for a, b, weight in edges.values())
+    return graph
+
+
+# The force layout (networkx, numpy, scipy: half a second to import, a quarter to run) is
+# a pure function of the hub graph, so its result is kept in a cache directory, keyed by
+# that graph and the libraries' versions: an edit that changes no hub's links (a title, a
+# year) reuses it. The cached positions are the computed ones, so the page is the same.
+def _layout_key(
+    hubs: list[str], edges: HubEdges, neighbours: dict[str, list[str]], seed: int
+) -> str:
+    from importlib import metadata
+
+    versions = {name: metadata.version(name) for name in ("networkx", "numpy", "scipy")}
+    data = {
+        "hubs": hubs,
+        "edges": [list(edge) for edge in edges.values()],
+        "mass": [len(neighbours[h]) for h in hubs],
+        "seed": seed,
+        "force_hubs": FORCE_HUBS,
+        "versions": versions,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def cache_dir() -> Path:
+    """``$LLM4REC_CACHE_DIR``, else ``$XDG_CACHE_HOME/llm4rec-kg``, else ~/.cache/llm4rec-kg."""
+    if configured := os.environ.get("LLM4REC_CACHE_DIR"):
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "llm4rec-kg"
+
+
+def _cached_layout(key: str) -> dict[str, tuple[float, float]] | None:
+    try:
+        data = json.loads((cache_dir() / "layout" / f"{key}.json").read_text("utf-8"))
+        return {hub: (float(x), float(y)) for hub, (x, y) in data.items()}
+    except (OSError, ValueError, TypeError):  # no cache, or a damaged entry: compute
+        return None
+
+
+def _cache_layout(key: str, positions: dict[str, tuple[float, float]]) -> None:
+    folder = cache_dir() / "layout"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{key}.", dir=folder)
+    except OSError:
+        return  # a cache that cannot be written only costs the next build the layout
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(positions, handle)
+        tmp.replace(folder / f"{key}.json")  # whole or not at all, for a build beside it
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def _hub_positions(
