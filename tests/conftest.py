@@ -3,6 +3,7 @@ build."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -66,6 +67,16 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Builds in the tests (and the commands they start) cache into a temporary directory,
     not the user's ~/.cache."""
     os.environ["LLM4REC_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(autouse=True)
+def collect_before_threads(request: pytest.FixtureRequest) -> None:
+    """Before a test that runs a server and client threads, collect the garbage earlier
+    tests left in reference cycles, here on the main thread: a collection that a client
+    thread happens to trigger would free their pyoxigraph results on that thread, which
+    pyoxigraph refuses (an unraisable error that fails the test)."""
+    if request.node.get_closest_marker("server"):
+        gc.collect()
 
 
 @pytest.fixture
