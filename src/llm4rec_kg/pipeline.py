@@ -114,7 +114,11 @@ def build(
     entities = {
         key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
     }
-    ttl = functools.cache(lambda: exports.turtle(graph, base))
+    # The page embeds the Turtle export only when the graph is small; a large one's Turtle
+    # is not kept in memory once written.
+    embed = len(graph) <= visual.CHUNK_TRIPLES
+    turtle = functools.partial(exports.turtle, graph, base)
+    ttl = functools.cache(turtle) if embed else turtle
     nt = functools.cache(lambda: exports.ntriples(graph))
     writers: dict[str, Callable[[], str]] = {
         "llm4rec.ttl": ttl,
@@ -124,7 +128,12 @@ def build(
         "quality.json": lambda: quality.to_json(report),
         "quality.ttl": lambda: quality.to_turtle(report, entities, base),
         "llm4rec.html": lambda: visual.render(
-            graph, base, visual.page_queries(base), visual.quality_summary(report), ttl(), nt()
+            graph,
+            base,
+            visual.page_queries(base),
+            visual.quality_summary(report),
+            ttl() if embed else None,
+            nt(),
         ),
         freshness.STAMP: lambda: stamp,
     }
