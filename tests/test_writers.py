@@ -12,10 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import NamespaceManager
 
 from llm4rec_kg import pipeline
 from llm4rec_kg.graph.triples import Triple, Triples, ntriples
-from llm4rec_kg.graph.vocab import DEFAULT_BASE, PREFIXES, RDF, RDFS, XSD, namespace_manager
+from llm4rec_kg.graph.vocab import DEFAULT_BASE, PREFIXES, RDF, RDFS, XSD
+from llm4rec_kg.namespaces import turtle_prefixes
 from llm4rec_kg.publish import exports
 
 BASE = DEFAULT_BASE
@@ -49,7 +51,9 @@ def same_graph(parsed: Graph, triples: set[Triple]) -> bool:
 
 def rdflib_turtle(triples: Triples | set[Triple]) -> str:
     graph = rdflib_graph(triples)
-    graph.namespace_manager = namespace_manager(BASE)
+    graph.namespace_manager = NamespaceManager(Graph(), bind_namespaces="none")
+    for prefix, namespace in turtle_prefixes(BASE).items():
+        graph.namespace_manager.bind(prefix, namespace, override=True, replace=True)
     return graph.serialize(format="longturtle")
 
 

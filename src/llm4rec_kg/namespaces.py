@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from llm4rec_kg import DEFAULT_BASE
 
 PREFIXES: dict[str, str] = {
@@ -37,8 +39,22 @@ ENTITY_KINDS = (
 )
 
 
+def turtle_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """The Turtle exports' prefixes: the vocabularies, and one for each kind of entity IRI."""
+    return {**PREFIXES, **{kind: f"{base}{kind}/" for kind in ENTITY_KINDS}}
+
+
 def display_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """Prefixes for shortening IRIs in tables: the vocabularies and the entity kinds."""
-    prefixes = {k: v for k, v in PREFIXES.items() if k not in ("sh", "vann", "owl")}
-    prefixes.update({kind: f"{base}{kind}/" for kind in ENTITY_KINDS})
-    return prefixes
+    """Prefixes for shortening IRIs in tables: those of the exports but the ontology-only
+    vocabularies (SHACL, VANN, OWL)."""
+    hidden = ("sh", "vann", "owl")
+    return {k: v for k, v in turtle_prefixes(base).items() if k not in hidden}
+
+
+def compact(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """``prefix:local`` by the longest namespace the IRI is in, else the IRI as it is."""
+    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None:
+        return iri
+    prefix = next(p for p, ns in prefixes.items() if ns == best)
+    return f"{prefix}:{iri[len(best) :]}"

@@ -116,7 +116,7 @@ def build(
     }
     # The page embeds the Turtle export only when the graph is small; a large one's Turtle
     # is not kept in memory once written.
-    embed = len(graph) <= visual.CHUNK_TRIPLES
+    embed = visual.embeds_turtle(graph)
     turtle = functools.partial(exports.turtle, graph, base)
     ttl = functools.cache(turtle) if embed else turtle
     nt = functools.cache(lambda: exports.ntriples(graph))

@@ -6,10 +6,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
 from llm4rec_kg.graph.triples import Triples
-from llm4rec_kg.graph.vocab import PREFIXES
+from llm4rec_kg.namespaces import compact
 from llm4rec_kg.resources import internal_query
 
 
@@ -25,14 +24,6 @@ class Stats:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def compact(iri: URIRef | str) -> str:
-    text = str(iri)
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
 
 
 def _rows(store: ox.Store, name: str) -> list[list[str]]:

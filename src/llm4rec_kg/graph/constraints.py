@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.graph.vocab import RDF, RDFS, SH, XSD, iri
+from llm4rec_kg.namespaces import compact
 
 _NODE_PARAMETERS = {RDF.type, RDFS.comment, SH.targetClass, SH.property, SH["class"], SH.message}
 _VALUE_PARAMETERS = {
@@ -88,11 +89,10 @@ class NodeShape:
 
 
 def validate(graph: Triples, shapes: tuple[NodeShape, ...]) -> list[Violation]:
-    types = _types(graph)
     index = graph.by_subject()
     found: list[Violation] = []
     for shape in shapes:
-        focus_nodes = sorted({s for cls in shape.targets for s in types.get(cls, ())}, key=str)
+        focus_nodes = sorted({s for cls in shape.targets for s in _instances(graph, cls)}, key=str)
         for focus in focus_nodes:
             for prop in shape.properties:
                 values = (
@@ -119,33 +119,15 @@ def _run(
                     )
 
 
-def _types(graph: Triples) -> dict[Node, set[Node]]:
-    """Instances of each class, through rdfs:subClassOf statements in the data graph."""
-    direct: dict[Node, set[Node]] = {}
-    for s in graph.subjects():
-        for cls in graph.objects(s, RDF.type):
-            direct.setdefault(cls, set()).add(s)
-    supers: dict[Node, set[Node]] = {}
-    for s in graph.subjects():
-        supers[s] = set(graph.objects(s, RDFS.subClassOf))
-    if not any(supers.values()):
-        return direct
-    closed = {cls: set(members) for cls, members in direct.items()}
-    for cls, members in direct.items():
-        for ancestor in _ancestors(cls, supers):
-            closed.setdefault(ancestor, set()).update(members)
-    return closed
-
-
-def _ancestors(cls: Node, supers: dict[Node, set[Node]]) -> set[Node]:
-    seen: set[Node] = set()
-    todo = list(supers.get(cls, ()))
+def _instances(graph: Triples, cls: Node) -> set[Node]:
+    """Subjects typed cls, or a class the data graph states to be a subclass of it."""
+    classes, todo = {cls}, [cls]
     while todo:
-        parent = todo.pop()
-        if parent not in seen:
-            seen.add(parent)
-            todo.extend(supers.get(parent, ()))
-    return seen
+        for sub in graph.subjects(RDFS.subClassOf, todo.pop()):
+            if sub not in classes:
+                classes.add(sub)
+                todo.append(sub)
+    return {s for c in classes for s in graph.subjects(RDF.type, c)}
 
 
 def _has_class(cls: Node) -> ValueCheck:
@@ -329,17 +311,7 @@ def _default_message(name: str, value: Node) -> str:
         "in": "value is not one of the allowed values",
         "or": "value conforms to none of the alternatives",
     }
-    return texts[name].format(_short(value))
-
-
-def _short(node: Node) -> str:
-    from llm4rec_kg.graph.vocab import PREFIXES
-
-    text = str(node)
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
+    return texts[name].format(compact(str(value)))
 
 
 @cache

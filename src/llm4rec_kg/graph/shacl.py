@@ -17,18 +17,9 @@ from llm4rec_kg.errors import Problem
 from llm4rec_kg.graph import constraints
 from llm4rec_kg.graph.constraints import Result
 from llm4rec_kg.graph.triples import Triples
-from llm4rec_kg.graph.vocab import PREFIXES, SH
+from llm4rec_kg.graph.vocab import SH
+from llm4rec_kg.namespaces import compact
 from llm4rec_kg.resources import ontology_file
-
-_LOCAL_NAMES = {v: k for k, v in PREFIXES.items()}
-
-
-def _short(text: str | None) -> str:
-    text = str(text)
-    for iri, prefix in _LOCAL_NAMES.items():
-        if text.startswith(iri):
-            return f"{prefix}:{text[len(iri) :]}"
-    return text
 
 
 def validate_graph(
@@ -48,8 +39,8 @@ def validate_graph(
             Problem(
                 location.file,
                 location.line,
-                entry[1] if entry else _short(result.focus),
-                _short(result.path) if result.path else None,
+                entry[1] if entry else compact(result.focus),
+                compact(result.path) if result.path else None,
                 f"SHACL: {violation.message}{value}",
             )
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from rdflib import URIRef
-from rdflib.namespace import NamespaceManager
 
 from llm4rec_kg import DEFAULT_BASE
 from llm4rec_kg.namespaces import ENTITY_KINDS, PREFIXES
@@ -37,7 +36,6 @@ class Vocabulary:
 
     def __init__(self, iri: str) -> None:
         self._iri = iri
-        self._terms: dict[str, URIRef] = {}
 
     def __str__(self) -> str:
         return self._iri
@@ -46,10 +44,7 @@ class Vocabulary:
         return f"Vocabulary({self._iri!r})"
 
     def __getitem__(self, name: str) -> URIRef:
-        term = self._terms.get(name)
-        if term is None:
-            term = self._terms[name] = iri(self._iri + name)
-        return term
+        return iri(self._iri + name)
 
     def __getattr__(self, name: str) -> URIRef:
         if name.startswith("_"):
@@ -94,19 +89,7 @@ __all__ = [
     "VOID",
     "XSD",
     "Minter",
-    "namespace_manager",
 ]
-
-
-def namespace_manager(base: str) -> NamespaceManager:
-    from rdflib import Graph
-
-    manager = NamespaceManager(Graph(), bind_namespaces="none")
-    for prefix, iri in PREFIXES.items():
-        manager.bind(prefix, iri, override=True, replace=True)
-    for kind in ENTITY_KINDS:
-        manager.bind(kind, f"{base}{kind}/", override=True, replace=True)
-    return manager
 
 
 class Minter:

@@ -29,7 +29,6 @@ from llm4rec_kg.graph.triples import Triple, Triples
 from llm4rec_kg.graph.vocab import (
     DCAT,
     DCTERMS,
-    ENTITY_KINDS,
     PREFIXES,
     RDF,
     RDFS,
@@ -37,6 +36,7 @@ from llm4rec_kg.graph.vocab import (
     VOID,
     XSD,
 )
+from llm4rec_kg.namespaces import turtle_prefixes
 from llm4rec_kg.publish import jsonld as jsonld_writer
 from llm4rec_kg.publish import turtle as turtle_writer
 from llm4rec_kg.resources import ontology_file
@@ -44,13 +44,8 @@ from llm4rec_kg.resources import ontology_file
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
-def prefixes(base: str) -> dict[str, str]:
-    """The Turtle prefixes: the vocabularies, and one for each kind of entity IRI."""
-    return {**PREFIXES, **{kind: f"{base}{kind}/" for kind in ENTITY_KINDS}}
-
-
 def turtle(graph: Iterable[Triple], base: str) -> str:
-    return turtle_writer.turtle(graph, prefixes(base))
+    return turtle_writer.turtle(graph, turtle_prefixes(base))
 
 
 def ntriples(graph: Iterable[Triple]) -> str:

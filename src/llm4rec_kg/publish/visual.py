@@ -380,6 +380,11 @@ def _script_safe(code: str, what: str) -> str:
 CHUNK_TRIPLES = 20_000
 
 
+def embeds_turtle(graph: Triples) -> bool:
+    """Whether the page takes the graph as the Turtle export itself, in one text."""
+    return len(graph) <= CHUNK_TRIPLES
+
+
 def rdf_chunks(
     graph: Triples, base: str, turtle: str | None = None, ntriples: str | None = None
 ) -> list[str]:
@@ -388,7 +393,7 @@ def rdf_chunks(
     between frames and stay responsive."""
     import pyoxigraph as ox
 
-    if turtle is not None and len(graph) <= CHUNK_TRIPLES:
+    if turtle is not None and embeds_turtle(graph):
         return [turtle]
     from llm4rec_kg.publish import exports
 

@@ -18,6 +18,8 @@ from xml.etree import ElementTree as ET
 
 import pyoxigraph as ox
 
+from llm4rec_kg.namespaces import compact
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
 
@@ -260,11 +262,9 @@ def _display(term: Term, prefixes: Mapping[str, str]) -> str:
 
 
 def shorten(iri: str, prefixes: Mapping[str, str]) -> str:
-    best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return f"<{iri}>"
-    prefix = next(p for p, ns in prefixes.items() if ns == best)
-    return f"{prefix}:{iri[len(best) :]}"
+    """An IRI as SPARQL writes it: a prefixed name, else in angle brackets."""
+    short = compact(iri, prefixes)
+    return f"<{iri}>" if short == iri else short
 
 
 def to_rdf(result: Result, fmt: str, prefixes: Mapping[str, str]) -> str:
