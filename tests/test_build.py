@@ -142,10 +142,12 @@ def test_same_base_model_as_tallrec_with_aliases_merged(real_build: pipeline.Bui
 def test_papers_per_venue_merges_spellings(real_build: pipeline.BuildResult) -> None:
     query = """
         PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX l4r: <https://w3id.org/llm4rec/ontology#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         PREFIX schema: <https://schema.org/>
         SELECT ?venue (COUNT(?p) AS ?n) WHERE {
-          ?p a schema:ScholarlyArticle ; dcterms:isPartOf/rdfs:label ?venue }
+          ?p a schema:ScholarlyArticle ; l4r:publishedIn|dcterms:publisher ?v .
+          ?v rdfs:label ?venue }
         GROUP BY ?venue"""
     counts = {str(r[0]): int(r[1]) for r in real_build.validated.graph.rdflib().query(query)}
     assert "arxiv" not in counts and "Recsys" not in counts

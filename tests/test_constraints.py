@@ -84,7 +84,7 @@ CORPUS: dict[str, Damage] = {
     "url as a literal (nodeKind, pattern)": _replace(PAPER, SDO.url, Literal("https://x.org")),
     "url not http (pattern)": _replace(PAPER, SDO.url, URIRef("ftp://example.org/paper")),
     "model that is a venue (class)": _add(PAPER, L4R.usesModel, VENUE),
-    "two venues (maxCount)": _add(PAPER, DCTERMS.isPartOf, URIRef(str(VENUE) + "-2")),
+    "two venues (maxCount)": _add(PAPER, L4R.publishedIn, URIRef(str(VENUE) + "-2")),
     "source that is neither row nor curation (or)": _replace(PAPER, PROV.wasDerivedFrom, OTHER),
     "not a scholarly article (node class)": lambda g: g.discard(
         (PAPER, RDF.type, SDO.ScholarlyArticle)

@@ -95,6 +95,25 @@ def _load_files(root: Path, shown: Path) -> tuple[dict[str, Any], list[Problem]]
     return raw, problems
 
 
+def _role_scheme(concepts: Mapping[str, Any], label: str) -> list[Problem]:
+    """The model-role concepts the graph states of every model use must be defined."""
+    defined = (concepts.get("role") or {}).get("concepts") or {}
+    missing = [role for role in resolve.ROLES if role not in defined]
+    if not missing:
+        return []
+    line = yamlio.line_of(concepts, "role") if "role" in concepts else None
+    return [
+        Problem(
+            label,
+            line,
+            "role",
+            "concepts",
+            f"the model-role scheme must define {', '.join(missing)}: "
+            "every model use states one of them",
+        )
+    ]
+
+
 def _snapshots(registry: Mapping[str, Any]) -> dict[str, resolve.Snapshot]:
     """Every snapshot of every list; a list's newest snapshot (by date) is its current one."""
     out = {}
@@ -214,14 +233,17 @@ def _resolved(
         for row in source_rows
     ]
     problems = _identity_problems(curated, redirects, source_rows, locations)
+    problems += _role_scheme(curated.get("concepts") or {}, _label(shown, root / "concepts.yaml"))
     names = resolve.Names(curated)
-    paradigms = set(((curated.get("concepts") or {}).get("paradigm") or {}).get("concepts") or {})
+    concepts = curated.get("concepts") or {}
+    paradigms = set((concepts.get("paradigm") or {}).get("concepts") or {})
+    tunes = resolve.tuning_paradigms(concepts)
     fixes = resolve.link_fixes(curated.get("corrections") or {})
     order: dict[str, list[str]] = {}
     for snapshot in sorted(snapshots.values(), key=lambda s: (s.date, s.id)):
         order.setdefault(snapshot.list, []).append(snapshot.id)
     out = resolve.resolve_papers(
-        source_rows, curated.get("papers") or {}, names, paradigms, fixes, order
+        source_rows, curated.get("papers") or {}, names, paradigms, fixes, order, tunes
     )
     problems += _unknown_names(out, curated)
     problems += _curated_papers(curated.get("papers") or {}, out.papers, locations)

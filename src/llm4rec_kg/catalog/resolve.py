@@ -176,6 +176,34 @@ def paper_claims(
     }
 
 
+ROLES = ("fine-tuned", "frozen", "unspecified")  # the model-role scheme's concepts
+
+
+def tuning_paradigms(concepts: Mapping[str, Any]) -> dict[str, str]:
+    """Each tuning strategy mapped to the paradigm it falls under (concepts.yaml's
+    exact_match or broad_match); strategies left unmapped are absent."""
+    scheme = (concepts.get("tuning") or {}).get("concepts") or {}
+    return {
+        key: concept.get("exact_match") or concept["broad_match"]
+        for key, concept in scheme.items()
+        if concept.get("exact_match") or concept.get("broad_match")
+    }
+
+
+def row_roles(claims: Mapping[str, Any], tunes: Mapping[str, str]) -> dict[str, str]:
+    """What one row says each model it names was used as. A paper sorted under No Tuning
+    (or tuned Frozen) tunes none of its models; a fine-tuning row says only that some model
+    was tuned, so it names the role only when it names one model. Anything else says
+    nothing about the role."""
+    paradigms = {claims["paradigm"], *(tunes.get(t) for t in claims["tuning"])} - {None}
+    models: list[str] = claims["models"]
+    if paradigms == {"no-tuning"}:
+        return dict.fromkeys(models, "frozen")
+    if paradigms == {"supervised-fine-tuning"} and len(models) == 1:
+        return {models[0]: "fine-tuned"}
+    return {}
+
+
 def topic_key(row: Row) -> str:
     return f"{row.snapshot.list}-{row.section}"
 
@@ -227,10 +255,16 @@ def _comparable(name: str, value: Any) -> Any:
 
 class _PaperResolver:
     def __init__(
-        self, names: Names, paradigms: set[str], out: Resolved, link_fixes: Mapping[str, str]
+        self,
+        names: Names,
+        paradigms: set[str],
+        out: Resolved,
+        link_fixes: Mapping[str, str],
+        tunes: Mapping[str, str],
     ) -> None:
         self.names = names
         self.paradigms = paradigms
+        self.tunes = tunes
         self.out = out
         self.link_fixes = link_fixes
         self.snapshots: Mapping[str, list[str]] = {}  # list -> its snapshots, oldest first
@@ -257,6 +291,7 @@ class _PaperResolver:
             for model, size in c["model_sizes"].items():
                 sizes[model] = max(size, sizes.get(model, 0))
         record["model_sizes"] = {m: s for m, s in sorted(sizes.items()) if m in record["models"]}
+        record["model_roles"], record["model_tuning"] = self.uses(claims, record["models"])
         record["tuning"] = _distinct(t for c in best for t in c["tuning"]) or _distinct(
             t for _, c in claims for t in c["tuning"]
         )
@@ -272,6 +307,23 @@ class _PaperResolver:
         record["replaces"] = list(curated.get("replaces") or [])
         record["curation"] = list(curated.get("provenance") or [])
         return record
+
+    def uses(
+        self, claims: list[tuple[Row, dict[str, Any]]], models: list[str]
+    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """Per model: the roles its rows state, and the tuning strategies of the rows that
+        name it alone."""
+        roles: dict[str, set[str]] = defaultdict(set)
+        tuning: dict[str, set[str]] = defaultdict(set)
+        for _, claim in claims:
+            for model, role in row_roles(claim, self.tunes).items():
+                roles[model].add(role)
+            if len(claim["models"]) == 1:
+                tuning[claim["models"][0]].update(claim["tuning"])
+        return (
+            {m: sorted(roles[m]) for m in models if roles.get(m)},
+            {m: sorted(tuning[m]) for m in models if tuning.get(m)},
+        )
 
     def scalar(
         self,
@@ -532,13 +584,14 @@ def resolve_papers(
     paradigms: set[str],
     fixes: Mapping[str, str] | None = None,
     snapshots: Mapping[str, list[str]] | None = None,
+    tunes: Mapping[str, str] | None = None,
 ) -> Resolved:
     out = Resolved()
     by_entity: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         if row.kind in PAPER_KINDS:
             by_entity[row.entity].append(row)
-    resolver = _PaperResolver(names, paradigms, out, fixes or {})
+    resolver = _PaperResolver(names, paradigms, out, fixes or {}, tunes or {})
     resolver.snapshots = snapshots or {}
     for key in sorted(set(by_entity) | set(curated)):
         out.papers[key] = resolver.resolve(key, by_entity.get(key, []), curated.get(key) or {})

@@ -102,6 +102,7 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
         "label": _str(required=True),
         "aliases": _list(_str()),
         "kind": _str(choices=VENUE_KINDS),
+        "kind_source": Field("url"),  # where a kind the name does not say was read
         "publisher": _str(),
     },
     "models": {

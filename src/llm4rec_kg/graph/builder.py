@@ -43,7 +43,6 @@ VENUE_CLASSES = {
     "journal": L4R.Journal,
     "workshop": L4R.Workshop,
     "preprint-server": L4R.PreprintServer,
-    "publisher": L4R.Publisher,
 }
 SPDX = "https://spdx.org/licenses/"
 LISTED_PROPERTIES = {
@@ -70,6 +69,12 @@ LANGUAGES = frozenset({"Python", "Java", "C++", "R", "Julia", "Scala", "Go", "Ru
 def _lit(value: Any) -> Literal:
     # Years, counts, flags and names repeat: one Literal each (making one costs ~13 µs).
     return _literal(type(value).__name__, value)
+
+
+def _en(text: str) -> Literal:
+    # Prose is tagged English; names, titles and cells as listed stay plain strings, since
+    # no source states their language (README: "Language tags").
+    return Literal(text, lang="en")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -160,7 +165,7 @@ class _Builder:
                 (s, SKOS.prefLabel, _lit(scheme["label"])),
             )
             if scheme.get("definition"):
-                yield s, SKOS.definition, _lit(scheme["definition"])
+                yield s, SKOS.definition, _en(scheme["definition"])
             for key, concept in sorted(scheme["concepts"].items()):
                 c = self.concept(scheme_key, key)
                 yield from (
@@ -173,9 +178,9 @@ class _Builder:
                 )
                 yield from ((c, SKOS.altLabel, _lit(a)) for a in concept.get("alt_labels") or [])
                 if concept.get("definition"):
-                    yield c, SKOS.definition, _lit(concept["definition"])
+                    yield c, SKOS.definition, _en(concept["definition"])
                 if concept.get("scope_note"):
-                    yield c, SKOS.scopeNote, _lit(concept["scope_note"])
+                    yield c, SKOS.scopeNote, _en(concept["scope_note"])
                 for field, prop in (
                     ("exact_match", SKOS.exactMatch),
                     ("broad_match", SKOS.broadMatch),
@@ -192,9 +197,16 @@ class _Builder:
     def venues(self) -> Iterator[Triple]:
         for key, venue in self.catalog.entries("venues"):
             s = self.iri("venues", key)
-            yield from ((s, RDF.type, L4R.Venue), (s, RDFS.label, _lit(venue["label"])))
-            if venue.get("kind") in VENUE_CLASSES:
-                yield s, RDF.type, VENUE_CLASSES[venue["kind"]]
+            kind = venue.get("kind")
+            if kind == "publisher":  # listed as a venue, but an organisation
+                yield from ((s, RDF.type, L4R.Publisher), (s, RDF.type, SDO.Organization))
+            else:
+                yield s, RDF.type, L4R.Venue
+            yield s, RDFS.label, _lit(venue["label"])
+            if kind in VENUE_CLASSES:
+                yield s, RDF.type, VENUE_CLASSES[kind]
+            if venue.get("kind_source"):
+                yield s, DCTERMS.source, iri(venue["kind_source"])
             yield from ((s, SKOS.altLabel, _lit(a)) for a in venue.get("aliases") or [])
 
     def models(self) -> Iterator[Triple]:
@@ -246,8 +258,10 @@ class _Builder:
                 yield s, SDO.url, iri(paper["link"])
             if paper.get("short_name"):
                 yield s, L4R.shortName, _lit(paper["short_name"])
-            if paper.get("venue"):
-                yield s, DCTERMS.isPartOf, self.iri("venues", paper["venue"])
+            if venue := paper.get("venue"):
+                publisher = self.catalog.get("venues")[venue].get("kind") == "publisher"
+                relation = DCTERMS.publisher if publisher else L4R.publishedIn
+                yield s, relation, self.iri("venues", venue)
             if paper.get("paradigm"):
                 yield s, L4R.paradigm, self.concept("paradigm", paper["paradigm"])
             yield from self.model_uses(s, key, paper)
@@ -263,6 +277,12 @@ class _Builder:
                 yield s, L4R.delistedIn, self.iri("sources", snapshot)
             for old in paper.get("replaces") or []:
                 yield from self.redirect(self.iri("papers", old), s, old)
+                for model in paper.get("models") or []:  # the uses minted under the old key
+                    yield from self.redirect(
+                        self.mint("paper", old, "uses", model),
+                        self.mint("paper", key, "uses", model),
+                        f"{old}/uses/{model}",
+                    )
             if paper.get("arxiv"):
                 yield from (
                     (s, FABIO.hasArXivId, _lit(paper["arxiv"])),
@@ -277,20 +297,27 @@ class _Builder:
             yield from self.curation(s, key, paper.get("curation") or [])
 
     def model_uses(self, s: URIRef, key: str, paper: dict[str, Any]) -> Iterator[Triple]:
-        """Each model a paper uses: the plain link, and a use node with the size the list
-        gives for it, where it gives one."""
+        """Each model a paper uses: the plain link, and a use node with what the rows say
+        of that use (its role, the size and the tuning strategy), which a paper-level
+        paradigm cannot say when the paper names several models."""
         sizes = paper.get("model_sizes") or {}
+        roles = paper.get("model_roles") or {}
+        tuning = paper.get("model_tuning") or {}
         for model in paper.get("models") or []:
             m = self.iri("models", model)
-            yield s, L4R.usesModel, m
+            use = self.mint("paper", key, "uses", model)
+            yield from (
+                (s, L4R.usesModel, m),
+                (s, L4R.modelUse, use),
+                (use, RDF.type, L4R.ModelUse),
+                (use, L4R.model, m),
+            )
+            for role in roles.get(model) or ["unspecified"]:
+                yield use, L4R.role, self.concept("role", role)
             if model in sizes:
-                use = self.mint("paper", key, "uses", model)
-                yield from (
-                    (s, L4R.modelUse, use),
-                    (use, RDF.type, L4R.ModelUse),
-                    (use, L4R.model, m),
-                    (use, L4R.parameterCount, _lit(sizes[model])),
-                )
+                yield use, L4R.parameterCount, _lit(sizes[model])
+            for strategy in tuning.get(model) or []:
+                yield use, L4R.tuningStrategy, self.concept("tuning", strategy)
 
     def curation(self, s: URIRef, key: str, records: list[dict[str, Any]]) -> Iterator[Triple]:
         """A paper a curator added: who, when, and the evidence, in place of a source row."""
@@ -306,7 +333,7 @@ class _Builder:
                 (c, DCTERMS.source, iri(record["evidence"])),
             )
             if record.get("note"):
-                yield c, RDFS.comment, _lit(record["note"])
+                yield c, RDFS.comment, _en(record["note"])
 
     def redirect(self, old: URIRef, new: URIRef, key: str) -> Iterator[Triple]:
         """An IRI an entity was published under before its key changed."""
@@ -344,7 +371,7 @@ class _Builder:
                 (s, DCTERMS.title, _lit(dataset["label"])),
             )
             if dataset.get("description"):
-                yield s, DCTERMS.description, _lit(dataset["description"])
+                yield s, DCTERMS.description, _en(dataset["description"])
             if dataset.get("landing_page"):
                 yield s, DCAT.landingPage, iri(dataset["landing_page"])
             for domain in dataset.get("domains") or []:
@@ -374,8 +401,8 @@ class _Builder:
                 (s, RDF.type, L4R.DataConflict),
                 (s, RDFS.label, _lit(key)),
                 (s, L4R.conflictKind, _lit(conflict["kind"])),
-                (s, RDFS.comment, _lit(conflict["description"])),
-                (s, L4R.resolution, _lit(conflict["resolution"])),
+                (s, RDFS.comment, _en(conflict["description"])),
+                (s, L4R.resolution, _en(conflict["resolution"])),
                 (s, L4R.status, _lit(conflict["status"])),
             )
             if conflict.get("field"):
@@ -398,7 +425,7 @@ class _Builder:
                     self.iri("papers", self.catalog.canonical("papers", correction["entity"])),
                 ),
                 (s, L4R.field, _lit(correction["field"])),
-                (s, RDFS.comment, _lit(correction["reason"])),
+                (s, RDFS.comment, _en(correction["reason"])),
             )
             source = correction["source"]
             is_iri = source.startswith(("http://", "https://"))
@@ -420,7 +447,7 @@ class _Builder:
             yield from (
                 (old, DCTERMS.isReplacedBy, iri(self.mint.base + entry["replaced_by"])),
                 (old, RDFS.label, _lit(path)),
-                (old, RDFS.comment, _lit(entry["reason"])),
+                (old, RDFS.comment, _en(entry["reason"])),
             )
 
     def provenance(self, entity: URIRef, records: Iterable[dict[str, Any]]) -> Iterator[Triple]:

@@ -154,7 +154,7 @@ def _has_datatype(datatype: Node) -> ValueCheck:
     def test(value: Node, _graph: Triples) -> bool:
         if not isinstance(value, Literal):
             return False
-        given = value.datatype or (None if value.language else XSD.string)
+        given = value.datatype or (RDF.langString if value.language else XSD.string)
         return given == datatype and not value.ill_typed
 
     return test

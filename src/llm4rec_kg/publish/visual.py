@@ -124,7 +124,7 @@ def _node(graph: Triples, node: Node, kind: str, degree: int) -> dict[str, Any]:
     if kind in PUBLICATIONS:
         item["year"] = int(str(year)) if year is not None else None
         item["paradigm"] = _text(graph, node, L4R.paradigm)
-        item["venue"] = _text(graph, node, DCTERMS.isPartOf)
+        item["venue"] = _text(graph, node, L4R.publishedIn) or _text(graph, node, DCTERMS.publisher)
         item["families"] = sorted(
             {
                 str(f)

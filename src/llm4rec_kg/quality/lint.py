@@ -535,6 +535,36 @@ RULES: dict[str, Rule] = {
 }
 
 
+# What each rule finds, as the quality report's shapes describe it.
+RULE_DESCRIPTIONS: dict[str, str] = {
+    "duplicate-identifier": (
+        "Two rows give one arXiv id, DOI or URL; an error when their titles differ."
+    ),
+    "duplicate-title": "Two rows give the same title under different identifiers.",
+    "shared-short-name": "Two different papers share one short name.",
+    "venue-variant": "A venue is spelled in a way other rows do not use.",
+    "publisher-as-venue": "A row names a publisher (ACM, IEEE) where a venue belongs.",
+    "venue-doi-mismatch": (
+        "A row's DOI is outside the proceedings that the list's other rows of that venue share."
+    ),
+    "code-not-repository": (
+        "A Code cell links a notebook, a project page or a page about another paper, not a "
+        "repository."
+    ),
+    "tracking-parameter": "A link carries tracking parameters.",
+    "non-canonical-arxiv": (
+        "An arXiv link is versioned or points at the PDF rather than the abstract page."
+    ),
+    "year-before-arxiv": "A row's year is earlier than its arXiv id allows.",
+    "mojibake": "Text shows encoding damage.",
+    "unresolved-model": "An LLM name that no model alias knows.",
+    "placeholder-name": "A Name cell holds a placeholder instead of a name.",
+    "dataset-without-landing-page": "A dataset row gives no landing page.",
+    "malformed-row": "A reader could not read the row cleanly (ragged, an empty or nested link).",
+    "stale-correction": "A correction's listed value no longer matches the source rows.",
+    "obsolete-correction": "The lists have since fixed what a correction corrects.",
+}
+
 # Findings that come from elsewhere than the row rules: readers (malformed rows) and the
 # check of corrections against the rows.
 OTHER_RULES = frozenset({"malformed-row", "stale-correction", "obsolete-correction"})
