@@ -95,3 +95,53 @@ def llm4rec_server(*args: str) -> Iterator[str]:
         yield url
     finally:
         _stop(process)
+
+
+APACHE_MODULES = ("mpm_event", "authz_core", "unixd", "dir", "mime", "rewrite", "headers", "alias")
+
+
+@contextmanager
+def apache_server(root: Path, work: Path) -> Iterator[str]:
+    """Yields the base URL of Debian's Apache 2.4 serving ``root`` with its .htaccess on,
+    as a static host of the site would; every file it writes stays under ``work``."""
+    binary = shutil.which("apache2") or "/usr/sbin/apache2"
+    modules = Path("/usr/lib/apache2/modules")
+    if not Path(binary).is_file() or not modules.is_dir():
+        require("LLM4REC_REQUIRE_APACHE", "Apache (apt-get install apache2)")
+        raise AssertionError("unreachable")
+    port = free_port()
+    work.mkdir(parents=True, exist_ok=True)
+    loads = "\n".join(
+        f"LoadModule {m}_module {modules}/mod_{m}.so"
+        for m in APACHE_MODULES
+        if (modules / f"mod_{m}.so").is_file()
+    )
+    config = work / "httpd.conf"
+    config.write_text(
+        f"""{loads}
+ServerRoot "{work}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile "{work}/httpd.pid"
+ErrorLog "{work}/error.log"
+LogLevel warn
+TypesConfig /etc/mime.types
+DocumentRoot "{root}"
+<Directory "{root}">
+    AllowOverride All
+    Require all granted
+</Directory>
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [binary, "-f", str(config), "-DFOREGROUND"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/index.html", process)
+        yield url
+    finally:
+        _stop(process)

@@ -264,6 +264,9 @@ def test_build_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
         "llm4rec.jsonld",
         "llm4rec.nt",
         "llm4rec.ttl",
+        "papers.csl.json",
+        "papers.csv",
+        "papers.md",
         "quality.json",
         "quality.ttl",
         "void.ttl",
@@ -373,3 +376,75 @@ def test_exports_never_replace_a_directory_that_holds_folders(
     (out / "keepme").rmdir()
     pipeline.build(small_catalog, out)  # plain files are kept beside the exports
     assert (out / "notes.txt").read_text() == "mine" and (out / "llm4rec.nt").exists()
+
+
+def test_void_lets_a_harvester_fetch_and_check_every_dump(
+    real_build: pipeline.BuildResult,
+) -> None:
+    import hashlib
+
+    from rdflib import DCAT, VOID
+
+    out = real_build.files[0].parent
+    void = Graph().parse(out / "void.ttl")
+    dataset = URIRef("https://w3id.org/llm4rec/")
+    spdx = "http://spdx.org/rdf/terms#"
+    names = set()
+    for dist in void.objects(dataset, DCAT.distribution):
+        name = str(void.value(dist, DCAT.downloadURL)).removeprefix(str(dataset))
+        names.add(name)
+        data = (out / name).read_bytes()
+        assert int(void.value(dist, DCAT.byteSize)) == len(data), name
+        checksum = void.value(dist, URIRef(spdx + "checksum"))
+        assert str(void.value(checksum, URIRef(spdx + "checksumValue"))) == (
+            hashlib.sha256(data).hexdigest()
+        )
+        media = void.value(dist, DCAT.mediaType)
+        assert isinstance(media, URIRef) and str(media).startswith("https://www.iana.org/")
+    assert names == {
+        "llm4rec.ttl",
+        "llm4rec.nt",
+        "llm4rec.jsonld",
+        "quality.ttl",
+        "quality.json",
+        "papers.csv",
+        "papers.csl.json",
+        "papers.md",
+    }
+    graph = real_build.validated.graph
+    for example in void.objects(dataset, VOID.exampleResource):
+        assert graph.objects(example, None), example
+    for prop in ("issued", "modified", "publisher", "license", "conformsTo"):
+        assert void.value(dataset, URIRef("http://purl.org/dc/terms/" + prop)) is not None, prop
+    assert void.value(dataset, VOID.sparqlEndpoint) is None  # none is public: none is named
+
+
+def test_void_linksets_count_the_links_out(real_build: pipeline.BuildResult) -> None:
+    from rdflib import VOID
+
+    void = Graph().parse(real_build.files[0].parent / "void.ttl")
+    graph = real_build.validated.graph.rdflib()
+    linksets = list(void.subjects(URIRef(str(RDF) + "type"), VOID.Linkset))
+    assert len(linksets) >= 5
+    for linkset in linksets:
+        predicate = void.value(linkset, VOID.linkPredicate)
+        space = str(void.value(void.value(linkset, VOID.objectsTarget), VOID.uriSpace))
+        found = [o for o in graph.objects(None, predicate) if str(o).startswith(space)]
+        assert int(void.value(linkset, VOID.triples)) <= len(found)  # specific targets first
+        assert found, linkset
+    papers = real_build.validated.catalog.get("papers").values()
+    arxiv = sum(1 for p in papers if p.get("arxiv"))
+    datacite = list(graph.objects(None, URIRef("https://schema.org/sameAs")))
+    assert sum(str(o).startswith("https://doi.org/10.48550/arXiv.") for o in datacite) == arxiv
+
+
+def test_build_names_a_configured_sparql_endpoint(real_catalog: Path, tmp_path: Path) -> None:
+    from rdflib import VOID
+
+    endpoint = "https://example.org/llm4rec/sparql"
+    pipeline.build(real_catalog, tmp_path / "out", sparql_endpoint=endpoint)
+    void = Graph().parse(tmp_path / "out" / "void.ttl")
+    assert void.value(URIRef("https://w3id.org/llm4rec/"), VOID.sparqlEndpoint) == URIRef(endpoint)
+    # The endpoint is an input: the same build without it is not a no-op.
+    again = pipeline.build(real_catalog, tmp_path / "out")
+    assert not again.up_to_date

@@ -18,8 +18,11 @@ def _run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+COMMANDS = ("build", "validate", "sync", "stats", "query", "serve", "push", "lint", "site", "diff")
+
+
 def test_every_command_has_help() -> None:
-    for command in ("build", "validate", "sync", "stats", "query", "serve", "push", "lint"):
+    for command in COMMANDS:
         code, out, _ = _run(command, "--help")
         assert code == 0 and out.startswith(f"Usage: main {command}")
 
@@ -32,13 +35,16 @@ def test_build_writes_every_export(small_catalog: Path, tmp_path: Path) -> None:
         "llm4rec.ttl",
         "llm4rec.nt",
         "llm4rec.jsonld",
-        "void.ttl",
         "quality.json",
         "quality.ttl",
+        "papers.csv",
+        "papers.csl.json",
+        "papers.md",
+        "void.ttl",
         "llm4rec.html",
     )
-    assert lines[:7] == [f"wrote {tmp_path / 'o' / n}" for n in names]
-    assert lines[7].endswith(" s") and " triples in " in lines[7]
+    assert lines[: len(names)] == [f"wrote {tmp_path / 'o' / n}" for n in names]
+    assert lines[len(names)].endswith(" s") and " triples in " in lines[len(names)]
 
 
 def test_validate_ok(small_catalog: Path) -> None:
@@ -181,7 +187,7 @@ def test_bad_option_values_are_one_clear_line_and_exit_2(args: list[str], messag
 def test_top_level_help_is_not_cut_and_every_command_shows_examples() -> None:
     code, out, _ = _run("--help")
     assert code == 0 and "..." not in out.split("Commands:", 1)[1]
-    for command in ("build", "validate", "sync", "stats", "query", "serve", "push", "lint"):
+    for command in COMMANDS:
         code, out, _ = _run(command, "--help")
         assert code == 0 and "Examples:" in out and f"llm4rec-kg {command}" in out, command
 

@@ -163,3 +163,24 @@ def test_fine_tuned_with_code_does_not_claim_chatgpt_was_fine_tuned(
         )
     )
     assert "TALLRec" in {row["paper"].value for row in llama.rows}
+
+
+def test_pyshacl_passes_ontology_and_every_export_with_both_shape_files(
+    real_build: pipeline.BuildResult,
+) -> None:
+    """The data shapes and the report shapes together, over the ontology and all three RDF
+    exports, with pySHACL also checking the shapes themselves against SHACL's shapes for
+    shapes (meta-SHACL), the rule shapes the report defines included."""
+    data = _exports(real_build).parse(ONTOLOGY)
+    shapes = (
+        Graph()
+        .parse(ROOT / "ontology" / "shapes.ttl")
+        .parse(ROOT / "ontology" / "report-shapes.ttl")
+    )
+    conforms, _, text = pyshacl.validate(
+        data, shacl_graph=shapes, meta_shacl=True, advanced=True, allow_warnings=False
+    )
+    assert conforms, text[:3000]
+    rule_shapes = Graph().parse(real_build.files[0].parent / "quality.ttl")
+    conforms, _, text = pyshacl.validate(Graph(), shacl_graph=rule_shapes, meta_shacl=True)
+    assert conforms, text[:3000]

@@ -215,11 +215,14 @@ def test_get_once_without_a_port() -> None:
     assert 'rdfs:label "RecSys"' in result.stdout
 
 
-def test_home_serves_the_html_page(url: str) -> None:
+def test_home_is_the_dataset_landing_page_and_links_the_explorer(url: str) -> None:
     status, headers, body = fetch(f"{url}/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert b"<title>LLM4Rec knowledge graph</title>" in body
-    assert b'id="oxigraph-wasm"' in body
+    assert b'href="/llm4rec.html"' in body and b"SHA-256" in body
+    status, headers, body = fetch(f"{url}/llm4rec.html")
+    assert status == 200 and b'id="oxigraph-wasm"' in body
+    assert "wasm-unsafe-eval" in headers["Content-Security-Policy"]
 
 
 def test_access_log_is_off_by_default_and_on_when_asked() -> None:

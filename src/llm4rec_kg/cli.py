@@ -119,12 +119,34 @@ def main() -> None:
     help="Directory the exports are written to.",
 )
 @base_option
+@click.option(
+    "--sparql-endpoint",
+    type=WebAddress(),
+    default=None,
+    help="A public SPARQL endpoint serving this graph, for the VoID (void:sparqlEndpoint).",
+)
+@click.option(
+    "--changelog",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Add what the build changed in the graph to this file's Unreleased section "
+    "(default: CHANGELOG.md beside the catalog, if it exists; --no-changelog for none).",
+)
+@click.option("--no-changelog", is_flag=True, help="Record nothing in a changelog.")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Print every stage with its time.")
 @handles_errors
 def build(
-    catalog_dir: Path, out_dir: Path, base: str, force: bool, quiet: bool, verbose: bool
+    catalog_dir: Path,
+    out_dir: Path,
+    base: str,
+    sparql_endpoint: str | None,
+    changelog: Path | None,
+    no_changelog: bool,
+    force: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Validate the catalog and write Turtle, N-Triples, JSON-LD, VoID, the quality report and
     the HTML page, all replaced as one set.
@@ -133,13 +155,24 @@ def build(
     Examples:
       llm4rec-kg build
       llm4rec-kg build --out /tmp/exports --base https://example.org/llm4rec/
+      llm4rec-kg build --sparql-endpoint https://example.org/llm4rec/sparql
     """
     from llm4rec_kg import pipeline
     from llm4rec_kg.progress import Progress
 
     mode = "quiet" if quiet else "verbose" if verbose else "auto"
+    if changelog is None and not no_changelog:
+        default = catalog_dir.absolute().parent / "CHANGELOG.md"
+        changelog = default if default.is_file() else None
     result = pipeline.build(
-        catalog_dir, out_dir, base, record_iris=True, force=force, progress=Progress(mode)
+        catalog_dir,
+        out_dir,
+        base,
+        record_iris=True,
+        force=force,
+        progress=Progress(mode),
+        sparql_endpoint=sparql_endpoint,
+        changelog=None if no_changelog else changelog,
     )
     if quiet:
         return
@@ -149,6 +182,109 @@ def build(
     for path in result.files:
         click.echo(f"wrote {path}")
     click.echo(f"{result.validated.triples} triples in {result.seconds:.2f} s")
+
+
+@main.command(short_help="Write a static Linked Data site: a page and RDF for every IRI.")
+@catalog_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Directory the site is written to (replaced as a whole).",
+)
+@click.option(
+    "--exports",
+    "exports_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The exports to publish (default: exports/ beside the catalog; built if stale).",
+)
+@click.option(
+    "--host-url",
+    type=WebAddress(),
+    default=None,
+    help="Where the site will be hosted, for the w3id redirects (default: the base).",
+)
+@base_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@handles_errors
+def site(
+    catalog_dir: Path,
+    out_dir: Path,
+    exports_dir: Path | None,
+    host_url: str | None,
+    base: str,
+    quiet: bool,
+) -> None:
+    """Write a static Linked Data site that any static host serves: for every IRI the
+    exports mint an HTML page (links out and in) with its Turtle, JSON-LD and N-Triples; a
+    landing page with the dumps, checksums and changelog; the ontology's documentation; and
+    .htaccess files for content negotiation on Apache and at w3id.org.
+
+    \b
+    Examples:
+      llm4rec-kg site --out site
+      llm4rec-kg site --out site --host-url https://example.github.io/llm4rec/
+      python -m http.server -d site   # then open http://127.0.0.1:8000/index.html
+    """
+    from llm4rec_kg import pipeline
+    from llm4rec_kg.progress import Progress
+
+    result = pipeline.site(
+        catalog_dir,
+        out_dir,
+        base,
+        exports_dir,
+        host_url,
+        record_iris=True,
+        progress=Progress("quiet" if quiet else "auto"),
+    )
+    if not quiet:
+        click.echo(
+            f"wrote {result.out_dir}: {result.resources} resources, {result.redirects} "
+            f"redirects, {result.files} files"
+        )
+
+
+@main.command(short_help="Compare two exports: entities added, removed and changed.")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "summary", "json"]),
+    default="text",
+    show_default=True,
+    help="text: every changed triple; summary: counts and names; json: everything.",
+)
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the graphs differ.")
+@base_option
+@handles_errors
+def diff(old: Path, new: Path, fmt: str, exit_code: bool, base: str) -> None:
+    """Compare two exports of the graph (dumps in N-Triples, Turtle or JSON-LD, or folders
+    of exports) and print the entities added, removed and changed, with their triples.
+
+    \b
+    Examples:
+      llm4rec-kg diff old-exports/ exports/
+      llm4rec-kg diff old.ttl exports/llm4rec.ttl -f summary
+      llm4rec-kg diff a.nt b.nt -f json --exit-code
+    """
+    from llm4rec_kg import pipeline
+    from llm4rec_kg.publish import changes
+
+    change = pipeline.diff(old, new)
+    if fmt == "json":
+        click.echo(json.dumps(change.as_json(), indent=2, ensure_ascii=False))
+    elif fmt == "summary":
+        click.echo("\n".join(changes.summary(change, base)))
+    else:
+        click.echo(changes.render(change, base), nl=False)
+    if exit_code and not change.empty:
+        sys.exit(1)
 
 
 @main.command(short_help="Check the catalog (YAML, schema, SHACL, IRI ledger); write nothing.")

@@ -23,6 +23,7 @@ PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "vann": "http://purl.org/vocab/vann/",
     "sh": "http://www.w3.org/ns/shacl#",
+    "spdx": "http://spdx.org/rdf/terms#",
 }
 
 # Kinds of entity IRI under the base; each gets a prefix in the Turtle export.

@@ -27,9 +27,11 @@ from llm4rec_kg.sparql.results import Result, Term
 if TYPE_CHECKING:
     from llm4rec_kg.catalog import Catalog
     from llm4rec_kg.graph.triples import Triples
+    from llm4rec_kg.publish.changes import GraphDiff
     from llm4rec_kg.publish.push import PushResult
     from llm4rec_kg.publish.push import Target as PushTarget
     from llm4rec_kg.publish.server import Endpoint, ServeConfig
+    from llm4rec_kg.publish.site import SiteResult
     from llm4rec_kg.sparql.engines import Engine
 
 
@@ -91,16 +93,21 @@ def build(
     record_iris: bool = False,
     force: bool = False,
     progress: Progress = QUIET,
+    sparql_endpoint: str | None = None,
+    changelog: Path | None = None,
 ) -> BuildResult:
     """Validate the catalog, then write every export into out_dir as one set; with
     record_iris, first add the IRIs minted for the first time to the catalog's ledger.
     Unless force, a build whose inputs have not changed since out_dir was built does
-    nothing (``BuildResult.up_to_date``)."""
+    nothing (``BuildResult.up_to_date``). ``sparql_endpoint`` is the public endpoint the
+    dataset description names, if there is one. With ``changelog``, what the build changed
+    in the graph (against the exports it replaces) is added to that file."""
     started = time.perf_counter()
-    if not force and freshness.is_fresh(out_dir, catalog_dir, base, BUILT):
+    if not force and freshness.is_fresh(out_dir, catalog_dir, base, BUILT, sparql_endpoint):
         return BuildResult(None, [], time.perf_counter() - started)
     from llm4rec_kg.graph import iris
-    from llm4rec_kg.publish import exports, visual
+    from llm4rec_kg.publish import exports, flat, visual
+    from llm4rec_kg.publish import void as void_module
     from llm4rec_kg.quality import lint
     from llm4rec_kg.quality import report as quality
 
@@ -108,7 +115,7 @@ def build(
     graph, base = done.graph, done.base
     if record_iris and base == DEFAULT_BASE:
         iris.record(catalog_dir, graph, base)  # first: the ledger is an input of the stamp
-    stamp = freshness.digest(catalog_dir, base) + "\n"
+    stamp = freshness.digest(catalog_dir, base, sparql_endpoint) + "\n"
     # The same judgement as `llm4rec-kg lint`, which reads the files before corrections.
     report = progress.run("lint", lambda: lint.lint_catalog(done.loaded).relative_to(catalog_dir))
     entities = {
@@ -120,13 +127,30 @@ def build(
     turtle = functools.partial(exports.turtle, graph, base)
     ttl = functools.cache(turtle) if embed else turtle
     nt = functools.cache(lambda: exports.ntriples(graph))
+    dumps: dict[str, void_module.Dump] = {}
+
+    def measured(name: str, render: Callable[[], str]) -> Callable[[], str]:
+        def run() -> str:
+            text = render()
+            dumps[name] = void_module.Dump.of(name, text)
+            return text
+
+        return run
+
+    settings = void_module.Settings(base, sparql_endpoint)
+    # The flat exports are read from the graph by SPARQL, once for the three of them.
+    papers = functools.cache(lambda: flat.publications(graph.store()))
     writers: dict[str, Callable[[], str]] = {
-        "llm4rec.ttl": ttl,
-        "llm4rec.nt": nt,
-        "llm4rec.jsonld": lambda: exports.jsonld(graph),
-        "void.ttl": lambda: exports.void(graph, base, list(EXPORT_NAMES[:3])),
-        "quality.json": lambda: quality.to_json(report),
-        "quality.ttl": lambda: quality.to_turtle(report, entities, base),
+        "llm4rec.ttl": measured("llm4rec.ttl", ttl),
+        "llm4rec.nt": measured("llm4rec.nt", nt),
+        "llm4rec.jsonld": measured("llm4rec.jsonld", lambda: exports.jsonld(graph)),
+        "quality.json": measured("quality.json", lambda: quality.to_json(report)),
+        "quality.ttl": measured("quality.ttl", lambda: quality.to_turtle(report, entities, base)),
+        "papers.csv": measured("papers.csv", lambda: flat.papers_csv(papers())),
+        "papers.csl.json": measured("papers.csl.json", lambda: flat.csl_json(papers())),
+        "papers.md": measured("papers.md", lambda: flat.awesome_markdown(papers())),
+        # After the dumps: it gives their sizes and checksums.
+        "void.ttl": lambda: exports.turtle(void_module.void(graph, settings, dumps.values()), base),
         "llm4rec.html": lambda: visual.render(
             graph,
             base,
@@ -143,9 +167,66 @@ def build(
         else functools.partial(progress.run, f"write {name}", render)
         for name, render in writers.items()
     }
+    before = _graph_lines(out_dir) if changelog is not None else None
     files = exports.write_exports(out_dir, staged)
+    if changelog is not None and before is not None:
+        from llm4rec_kg import __version__
+        from llm4rec_kg.publish import changes
+
+        change = changes.diff(before, _graph_lines(out_dir) or set())
+        changes.record(changelog, change, base, __version__)
     shown = [path for path in files if not path.name.startswith(".")]
     return BuildResult(done, shown, time.perf_counter() - started)
+
+
+def _graph_lines(out_dir: Path) -> set[str] | None:
+    from llm4rec_kg.publish import changes
+
+    graph = out_dir / changes.GRAPH_FILE
+    return changes.read_lines(graph) if graph.is_file() else None
+
+
+def diff(old: Path, new: Path) -> GraphDiff:
+    """What changed from one export (a dump, or a directory of exports) to another."""
+    from llm4rec_kg.publish import changes
+
+    return changes.diff(changes.read_lines(old), changes.read_lines(new))
+
+
+def site(
+    catalog_dir: Path,
+    out_dir: Path,
+    base: str = DEFAULT_BASE,
+    exports_dir: Path | None = None,
+    host_url: str | None = None,
+    record_iris: bool = False,
+    progress: Progress = QUIET,
+) -> SiteResult:
+    """Write the static Linked Data site for the catalog into out_dir, building the exports
+    first (a no-op when they are fresh). ``host_url`` is where the site will be hosted, for
+    the w3id redirects; without it they point at the base."""
+    from llm4rec_kg.publish import describe, landing
+    from llm4rec_kg.publish import site as site_module
+
+    exports_dir = (exports_dir or catalog_dir.absolute().parent / "exports").absolute()
+    if out_dir.absolute() == exports_dir or exports_dir in out_dir.absolute().parents:
+        raise UsageError(f"{out_dir}: the site needs a directory of its own, not {exports_dir}")
+    build(catalog_dir, exports_dir, base, record_iris=record_iris, progress=progress)
+    store = progress.run(
+        "load the graph and its descriptions",
+        lambda: describe.resolvable_store((exports_dir / "llm4rec.nt").read_bytes(), exports_dir),
+    )
+    project = catalog_dir.absolute().parent
+    return progress.run(
+        "write the site",
+        lambda: site_module.write_site(
+            describe.Describer(store, base),
+            exports_dir,
+            out_dir,
+            host_url,
+            landing.read_changelog(project),
+        ),
+    )
 
 
 def built_exports(catalog_dir: Path, base: str) -> Path | None:

@@ -44,7 +44,7 @@ VENUE_CLASSES = {
     "workshop": L4R.Workshop,
     "preprint-server": L4R.PreprintServer,
 }
-SPDX = "https://spdx.org/licenses/"
+SPDX_LICENSES = "https://spdx.org/licenses/"
 LISTED_PROPERTIES = {
     "name": L4R.listedName,
     "title": L4R.listedTitle,
@@ -136,7 +136,7 @@ class _Builder:
             if " " in licence:
                 yield s, L4R.licenceNote, _lit(licence)
             else:
-                yield s, DCTERMS.license, iri(SPDX + licence)
+                yield s, DCTERMS.license, iri(SPDX_LICENSES + licence)
         for key, src in self.catalog.entries("sources"):
             s = self.iri("sources", key)
             yield from (
@@ -284,10 +284,7 @@ class _Builder:
                         f"{old}/uses/{model}",
                     )
             if paper.get("arxiv"):
-                yield from (
-                    (s, FABIO.hasArXivId, _lit(paper["arxiv"])),
-                    (s, SDO.sameAs, iri(f"https://arxiv.org/abs/{paper['arxiv']}")),
-                )
+                yield from self.arxiv_links(s, paper["arxiv"])
             if paper.get("doi"):
                 yield s, SDO.sameAs, iri(f"https://doi.org/{paper['doi']}")
             labels = paper.get("code_labels") or {}
@@ -295,6 +292,18 @@ class _Builder:
                 yield from self.code(s, url, labels.get(url))
             yield from self.provenance(s, paper["provenance"])
             yield from self.curation(s, key, paper.get("curation") or [])
+
+    def arxiv_links(self, s: URIRef, arxiv: str) -> Iterator[Triple]:
+        """Links derived from the arXiv id alone, with no lookup: the abstract page and the
+        DOI DataCite registered for every arXiv paper (the same work), and the pages that
+        Semantic Scholar and Hugging Face keep for arXiv ids (pages about it)."""
+        yield from (
+            (s, FABIO.hasArXivId, _lit(arxiv)),
+            (s, SDO.sameAs, iri(f"https://arxiv.org/abs/{arxiv}")),
+            (s, SDO.sameAs, iri(f"https://doi.org/10.48550/arXiv.{arxiv}")),
+            (s, RDFS.seeAlso, iri(f"https://www.semanticscholar.org/arxiv/{arxiv}")),
+            (s, RDFS.seeAlso, iri(f"https://huggingface.co/papers/{arxiv}")),
+        )
 
     def model_uses(self, s: URIRef, key: str, paper: dict[str, Any]) -> Iterator[Triple]:
         """Each model a paper uses: the plain link, and a use node with what the rows say

@@ -67,6 +67,7 @@ RDF = Vocabulary("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Vocabulary("http://www.w3.org/2000/01/rdf-schema#")
 SDO = Vocabulary("https://schema.org/")
 SKOS = Vocabulary("http://www.w3.org/2004/02/skos/core#")
+SPDX = Vocabulary("http://spdx.org/rdf/terms#")
 VOID = Vocabulary("http://rdfs.org/ns/void#")
 XSD = Vocabulary("http://www.w3.org/2001/XMLSchema#")
 
@@ -86,6 +87,7 @@ __all__ = [
     "RDFS",
     "SDO",
     "SKOS",
+    "SPDX",
     "VOID",
     "XSD",
     "Minter",

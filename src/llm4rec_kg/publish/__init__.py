@@ -5,7 +5,10 @@ EXPORT_NAMES = (
     "llm4rec.ttl",
     "llm4rec.nt",
     "llm4rec.jsonld",
-    "void.ttl",
     "quality.json",
     "quality.ttl",
+    "papers.csv",
+    "papers.csl.json",
+    "papers.md",
+    "void.ttl",
 )

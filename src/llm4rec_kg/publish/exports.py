@@ -4,7 +4,8 @@ output directory until all files exist in a staging directory beside it.
 - Turtle: ``turtle.py``, in rdflib's ``longturtle`` layout (subjects and predicates sorted).
 - N-Triples: lines sorted.
 - JSON-LD: ``jsonld.py``, compacted with ontology/context.jsonld, nodes and values sorted.
-- VoID: a description of the dataset (counts, partitions, vocabularies, dumps, licence).
+- VoID and DCAT: ``void.py``, the dataset's description (dumps with sizes and checksums,
+  linksets, partitions, licence, dates).
 """
 
 from __future__ import annotations
@@ -14,34 +15,17 @@ import json
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from rdflib import Literal, URIRef
-
-from llm4rec_kg import __version__
 from llm4rec_kg.errors import SourceError
 from llm4rec_kg.graph import triples
-from llm4rec_kg.graph.triples import Triple, Triples
-from llm4rec_kg.graph.vocab import (
-    DCAT,
-    DCTERMS,
-    PREFIXES,
-    RDF,
-    RDFS,
-    SDO,
-    VOID,
-    XSD,
-)
+from llm4rec_kg.graph.triples import Triple
 from llm4rec_kg.namespaces import turtle_prefixes
 from llm4rec_kg.publish import jsonld as jsonld_writer
 from llm4rec_kg.publish import turtle as turtle_writer
 from llm4rec_kg.resources import ontology_file
-
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 
 def turtle(graph: Iterable[Triple], base: str) -> str:
@@ -59,83 +43,6 @@ def context() -> dict[str, Any]:
 
 def jsonld(graph: Iterable[Triple]) -> str:
     return jsonld_writer.jsonld(graph, context()["@context"])
-
-
-def void(graph: Triples, base: str, dumps: list[str]) -> str:
-    dataset = URIRef(base)
-    v: list[Triple] = []
-    classes = Counter(o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef))
-    subjects = graph.subjects()
-    used = graph.predicates()
-    vocabularies = sorted(
-        {iri for iri in PREFIXES.values() if any(str(p).startswith(iri) for p in used)}
-    )
-
-    def add(triple: Triple) -> None:
-        v.append(triple)
-
-    add((dataset, RDF.type, VOID.Dataset))
-    add((dataset, RDF.type, DCAT.Dataset))
-    add((dataset, DCTERMS.title, Literal("LLM4Rec knowledge graph", lang="en")))
-    add((dataset, RDFS.label, Literal("LLM4Rec knowledge graph", lang="en")))
-    add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                "Papers on large language models for recommendation, the base LLMs they use, "
-                "venues, datasets and code, built from the LLM4Rec awesome list with "
-                "provenance to every row.",
-                lang="en",
-            ),
-        )
-    )
-    add((dataset, DCTERMS.license, LICENSE))
-    add((dataset, SDO.version, Literal(__version__)))
-    add((dataset, VOID.uriSpace, Literal(base)))
-    add((dataset, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
-    add(
-        (
-            dataset,
-            VOID.entities,
-            Literal(sum(isinstance(s, URIRef) for s in subjects), datatype=XSD.integer),
-        )
-    )
-    add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
-    add((dataset, VOID.properties, Literal(len(used), datatype=XSD.integer)))
-    for source in sorted(set(graph.objects(None, DCTERMS.source)), key=str):
-        add((dataset, DCTERMS.source, source))
-    for iri in vocabularies:
-        add((dataset, VOID.vocabulary, URIRef(iri)))
-    for name in dumps:
-        add((dataset, VOID.dataDump, URIRef(base + name)))
-        dist = URIRef(f"{base}distribution/{name}")
-        add((dataset, DCAT.distribution, dist))
-        add((dist, RDF.type, DCAT.Distribution))
-        add((dist, DCAT.downloadURL, URIRef(base + name)))
-        add((dist, DCAT.mediaType, Literal(_media_type(name))))
-        add((dist, DCTERMS.license, LICENSE))
-    for cls, count in sorted(classes.items()):
-        part = URIRef(f"{base}void/class/{_local(cls)}")
-        add((dataset, VOID.classPartition, part))
-        add((part, VOID["class"], cls))
-        add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
-    return turtle(set(v), base)
-
-
-def _local(iri: URIRef) -> str:
-    for prefix, ns in PREFIXES.items():
-        if str(iri).startswith(ns):
-            return f"{prefix}-{str(iri)[len(ns) :]}"
-    return quote(str(iri), safe="")
-
-
-def _media_type(name: str) -> str:
-    return {
-        ".ttl": "text/turtle",
-        ".nt": "application/n-triples",
-        ".jsonld": "application/ld+json",
-    }[Path(name).suffix]
 
 
 def write_exports(out_dir: Path, writers: dict[str, Callable[[], str]]) -> list[Path]:
@@ -168,7 +75,7 @@ def write_exports(out_dir: Path, writers: dict[str, Callable[[], str]]) -> list[
                 if kept.is_file() and kept.name not in writers:
                     os.link(kept, staging / kept.name)
             staging.chmod(out_dir.stat().st_mode & 0o7777)
-            _exchange(staging, out_dir)
+            exchange(staging, out_dir)
         elif out_dir.exists():
             raise SourceError(f"{out_dir}: cannot write exports: not a directory")
         else:
@@ -202,7 +109,7 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _exchange(a: Path, b: Path) -> None:
+def exchange(a: Path, b: Path) -> None:
     """Swap two directories atomically (renameat2 with RENAME_EXCHANGE on Linux); where
     the system has no such call, two renames with the old set kept until the second."""
     libc = _libc()

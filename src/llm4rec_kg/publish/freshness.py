@@ -27,8 +27,9 @@ def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in found if "__pycache__" not in p.parts)
 
 
-def digest(catalog_dir: Path, base: str) -> str:
-    """The digest of every input of a build of catalog_dir under base."""
+def digest(catalog_dir: Path, base: str, endpoint: str | None = None) -> str:
+    """The digest of every input of a build of catalog_dir under base (and with the SPARQL
+    endpoint the dataset description names, if any)."""
     h = hashlib.sha256()
     groups = [
         (catalog_dir, _files(catalog_dir, ("*.yaml", "*.txt", "rows/*.yaml"))),
@@ -45,14 +46,22 @@ def digest(catalog_dir: Path, base: str) -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{name}=none\0".encode())
     h.update(base.encode())
+    if endpoint:
+        h.update(b"\0" + endpoint.encode())
     return h.hexdigest()
 
 
-def is_fresh(out_dir: Path, catalog_dir: Path, base: str, names: tuple[str, ...]) -> bool:
+def is_fresh(
+    out_dir: Path,
+    catalog_dir: Path,
+    base: str,
+    names: tuple[str, ...],
+    endpoint: str | None = None,
+) -> bool:
     stamp = out_dir / STAMP
     if not stamp.is_file() or not all((out_dir / name).is_file() for name in names):
         return False
-    return stamp.read_text(encoding="utf-8").strip() == digest(catalog_dir, base)
+    return stamp.read_text(encoding="utf-8").strip() == digest(catalog_dir, base, endpoint)
 
 
 def record(out_dir: Path, catalog_dir: Path, base: str) -> None:

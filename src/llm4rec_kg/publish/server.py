@@ -3,9 +3,17 @@
 Safe defaults, as in datasette and rdflib-endpoint: binds 127.0.0.1, updates refused, each
 query under a time limit (in a killable worker process) and a row cap.
 
-Routes: ``/sparql`` (SPARQL 1.1 Protocol: GET, form POST, direct POST; a service description
-when asked without a query), ``/{kind}/{key}`` (an entity as HTML, Turtle, N-Triples or
-JSON-LD, by Accept header or suffix), ``/`` (the HTML visualisation if built) and the dumps.
+Routes, the same as the static site's (``publish/site.py``):
+
+- ``/sparql``: the SPARQL 1.1 Protocol (GET, form POST, direct POST); without a query, a
+  service description, or a query form for a browser; SELECT answers as HTML too.
+- ``/``: the dataset, as its landing page or its VoID by the Accept header;
+  ``/.well-known/void``; the dumps and ``/llm4rec.html``, the offline explorer.
+- ``/ontology`` (and ``/ontology/``): the ontology's documentation or the ontology;
+  ``/ontology/VERSION`` and ``/shapes``: those files.
+- ``/{path}``: any other IRI of the data, the VoID or the quality report, as HTML, Turtle,
+  N-Triples or JSON-LD (by Accept header or suffix), with its links out and in; a replaced
+  IRI redirects to its replacement.
 """
 
 from __future__ import annotations
@@ -31,9 +39,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from llm4rec_kg.errors import KGError, UsageError
 from llm4rec_kg.graph.vocab import DEFAULT_BASE, RDF, RDFS
 from llm4rec_kg.namespaces import display_prefixes
-from llm4rec_kg.sparql import guard, prefixes, results
+from llm4rec_kg.publish import describe, landing, ontology_doc
+from llm4rec_kg.resources import ontology_file
+from llm4rec_kg.sparql import guard, prefixes, queries, results
 from llm4rec_kg.sparql.pool import QueryPool, QueryTimeout
-from llm4rec_kg.sparql.results import Result, from_oxigraph_term, graph_result
+from llm4rec_kg.sparql.results import Result, graph_result
 
 SELECT_TYPES = {
     "application/sparql-results+json": results.to_json,
@@ -54,8 +64,14 @@ DUMPS = {
     "llm4rec.nt": "application/n-triples",
     "llm4rec.jsonld": "application/ld+json",
     "void.ttl": "text/turtle",
+    "quality.ttl": "text/turtle",
     "quality.json": "application/json",
+    "papers.csv": "text/csv",
+    "papers.csl.json": "application/vnd.citationstyles.csl+json",
+    "papers.md": "text/markdown",
 }
+EXPLORER = "llm4rec.html"
+ONTOLOGY_FILES = {"shapes": "shapes.ttl", "report-shapes.ttl": "report-shapes.ttl"}
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -63,7 +79,6 @@ CORS = {
 }
 
 
-DCTERMS_REPLACED = "http://purl.org/dc/terms/isReplacedBy"
 # Every HTML response says what it may load. Entity and index pages run no script; the
 # offline page runs only its own inline script and WebAssembly, and fetches nothing.
 PAGE_CSP = (
@@ -74,7 +89,6 @@ APP_CSP = (
     "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; "
     "style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; frame-ancestors 'none'"
 )
-SAFE_SCHEMES = ("http://", "https://", "mailto:")
 MAX_BODY = 1 << 20  # a query or form larger than 1 MiB is refused before it is read
 
 
@@ -137,6 +151,23 @@ class Site:
     @cached_property
     def prefixes(self) -> dict[str, str]:
         return display_prefixes(self.config.base)
+
+    @cached_property
+    def describer(self) -> describe.Describer:
+        return describe.Describer(self.store, self.config.base)
+
+    @cached_property
+    def ontology_page(self) -> str:
+        context = ontology_doc.document(self.store, self.config.base, self.href)
+        return self.templates.get_template("ontology.html").render(
+            **context, nav=NAV, alternates=_alternates("/ontology")
+        )
+
+    def href(self, iri: str) -> str | None:
+        base = self.config.base
+        if iri.startswith(base):
+            return "/" + iri[len(base) :]
+        return None
 
     def close(self) -> None:
         self.pool.close()
@@ -233,13 +264,23 @@ class Handler(BaseHTTPRequestHandler):
             if "update" in params:
                 return self._refuse_update()
             if "query" not in params:
+                if negotiate(self.headers.get("Accept", ""), ["text/html", *GRAPH_TYPES]) == (
+                    "text/html"
+                ):
+                    return self._query_form()
                 return self._service_description()
             return self._query(params["query"][0])
-        if url.path in ("/", "/index.html"):
-            return self._home()
+        if url.path in ("/", "/index.html", "/index.ttl", "/index.jsonld", "/index.nt"):
+            return self._home(url.path)
         name = url.path.lstrip("/")
-        if name in DUMPS:
+        if name in DUMPS or name == EXPLORER:
             return self._dump(name)
+        if name == ".well-known/void":
+            return self._dump("void.ttl")
+        if name in ("ontology", "ontology/") or name.startswith("ontology."):
+            return self._ontology(name)
+        if name.startswith("ontology/") or name in ONTOLOGY_FILES:
+            return self._ontology_file(name)
         return self._entity(url.path)
 
     def do_POST(self) -> None:
@@ -306,12 +347,14 @@ class Handler(BaseHTTPRequestHandler):
                 return self._not_acceptable(list(GRAPH_TYPES))
             body = results.to_rdf(result, GRAPH_TYPES[media], self.site.prefixes)
             return self._answer(key, body, media, headers)
-        offered = list(SELECT_TYPES)
+        offered = [*SELECT_TYPES, "text/html"]  # last: */* gets JSON, a browser a table
         if result.kind == "ask":
             offered = [m for m in offered if m not in ("text/csv", "text/tab-separated-values")]
         media = negotiate(accept, offered)
         if media is None:
             return self._not_acceptable(offered)
+        if media == "text/html":
+            return self._send(HTTPStatus.OK, self._form_page(text, result), media)
         self._answer(key, SELECT_TYPES[media](result), media, headers)
 
     def _answer(
@@ -361,16 +404,51 @@ class Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ pages
 
-    def _home(self) -> None:
+    def _query_form(self) -> None:
+        self._send(HTTPStatus.OK, self._form_page(None, None), "text/html")
+
+    def _form_page(self, text: str | None, result: Result | None) -> str:
+        named = [(q.name, q.title, q.text) for q in queries.load_all().values()]
+        rows = []
+        if result is not None and result.kind == "select":
+            rows = [[_cell(row.get(v)) for v in result.variables] for row in result.rows]
+        first = named[0][2] if named else ""
+        return self.site.templates.get_template("sparql.html").render(
+            nav=NAV, query=text or first, named=named, result=result, rows=rows
+        )
+
+    def _home(self, path: str) -> None:
+        base = self.site.config.base
+        suffixes = {"/index.ttl": "text/turtle", "/index.nt": "application/n-triples"}
+        suffixes["/index.jsonld"] = "application/ld+json"
+        media = suffixes.get(path) or negotiate(
+            self.headers.get("Accept", ""), ["text/html", *GRAPH_TYPES]
+        )
+        if media is None:
+            return self._not_acceptable(["text/html", *GRAPH_TYPES])
+        if media != "text/html":
+            return self._send(HTTPStatus.OK, self.site.describer.rdf(base, media), media)
         site = self.site.config.site
-        page = site / "llm4rec.html" if site else None
-        if page and page.is_file():
-            return self._send(
-                HTTPStatus.OK, page.read_bytes(), "text/html", {"Content-Security-Policy": APP_CSP}
+        if not (site and (site / "void.ttl").is_file()):
+            dumps = [n for n in DUMPS if site and (site / n).is_file()]
+            html = self.site.templates.get_template("index.html").render(
+                triples=self.site.triples, dumps=dumps
             )
-        dumps = [n for n in DUMPS if site and (site / n).is_file()]
-        html = self.site.templates.get_template("index.html").render(
-            triples=self.site.triples, dumps=dumps
+            return self._send(HTTPStatus.OK, html, "text/html")
+        project = site.absolute().parent
+        context = landing.context(
+            self.site.store,
+            base,
+            lambda iri: self.site.href(iri) or iri,
+            landing.read_changelog(project),
+        )
+        html = self.site.templates.get_template("dataset.html").render(
+            **context,
+            nav=NAV,
+            alternates=_alternates("/index"),
+            explorer="/" + EXPLORER,
+            ontology="/ontology",
+            void="/void.ttl",
         )
         self._send(HTTPStatus.OK, html, "text/html")
 
@@ -378,24 +456,71 @@ class Handler(BaseHTTPRequestHandler):
         site = self.site.config.site
         if not site or not (site / name).is_file():
             return self._error(HTTPStatus.NOT_FOUND, f"{name} has not been built")
+        if name == EXPLORER:
+            return self._send(
+                HTTPStatus.OK,
+                (site / name).read_bytes(),
+                "text/html",
+                {"Content-Security-Policy": APP_CSP},
+            )
         self._send(HTTPStatus.OK, (site / name).read_bytes(), DUMPS[name])
 
-    def _entity(self, path: str) -> None:
-        stem, suffix = path, ""
-        for ending in SUFFIXES:
-            if path.endswith(ending):
-                stem, suffix = path[: -len(ending)], ending
+    def _known(self, iri: str) -> bool:
         try:
-            iri = ox.NamedNode(self.site.config.base.rstrip("/") + stem)
-        except ValueError:
+            return self.site.describer.known(iri)
+        except ValueError:  # not an IRI at all
+            return False
+
+    def _ontology(self, name: str) -> None:
+        suffix = name.removeprefix("ontology").rstrip("/")
+        media = describe.MEDIA_BY_SUFFIX.get(suffix) or negotiate(
+            self.headers.get("Accept", ""), ["text/html", *GRAPH_TYPES]
+        )
+        if media is None:
+            return self._not_acceptable(["text/html", *GRAPH_TYPES])
+        if media == "text/html":
+            return self._send(HTTPStatus.OK, self.site.ontology_page, media)
+        if media == "text/turtle":
+            return self._send(HTTPStatus.OK, ontology_file("llm4rec.ttl").read_bytes(), media)
+        self._send(HTTPStatus.OK, ontology_doc.serialised(media), media)
+
+    def _ontology_file(self, name: str) -> None:
+        """A version of the ontology, or the shapes: one document each, in Turtle."""
+        if name in ONTOLOGY_FILES:
+            path = ontology_file(ONTOLOGY_FILES[name])
+        else:
+            version = name.removeprefix("ontology/").removesuffix(".ttl")
+            current = ontology_doc.version(self.site.store)
+            path = (
+                ontology_file("llm4rec.ttl")
+                if version == current
+                else ontology_file("versions") / f"{version}.ttl"
+            )
+            if not re.fullmatch(r"[0-9][0-9.]*", version):
+                return self._error(HTTPStatus.NOT_FOUND, f"no ontology version {version}")
+        if not path.is_file():
+            return self._error(HTTPStatus.NOT_FOUND, f"no such document: /{name}")
+        self._send(HTTPStatus.OK, path.read_bytes(), "text/turtle")
+
+    def _entity(self, path: str) -> None:
+        describer = self.site.describer
+        root = self.site.config.base.rstrip("/")
+        # The path names an IRI, or an IRI and a format suffix; an IRI may itself end like a
+        # suffix (distribution/llm4rec.ttl), so the whole path is tried first.
+        candidates = [(path, "")] + [
+            (path[: -len(ending)], ending) for ending in SUFFIXES if path.endswith(ending)
+        ]
+        found = next(
+            ((stem, suffix) for stem, suffix in candidates if self._known(root + stem)), None
+        )
+        if found is None:
             return self._error(HTTPStatus.NOT_FOUND, f"no entity at {path}")
-        outbound = list(self.site.store.quads_for_pattern(iri, None, None))
-        if not outbound:
-            return self._error(HTTPStatus.NOT_FOUND, f"no entity at {path}")
-        if (moved := self._replaced_by(outbound)) is not None:
+        stem, suffix = found
+        iri = root + stem
+        if (moved := describer.replaced_by(iri)) is not None:
             return self._send(
                 HTTPStatus.MOVED_PERMANENTLY,
-                f"{iri.value} is now {moved}\n",
+                f"{iri} is now {moved}\n",
                 "text/plain",
                 {"Location": moved[len(self.site.config.base.rstrip("/")) :] + suffix},
             )
@@ -406,74 +531,29 @@ class Handler(BaseHTTPRequestHandler):
         if media is None:
             return self._not_acceptable(["text/html", *GRAPH_TYPES])
         if media == "text/html":
-            return self._send(HTTPStatus.OK, self._entity_page(iri, outbound), media)
-        result = graph_result(outbound)
-        self._send(
-            HTTPStatus.OK, results.to_rdf(result, GRAPH_TYPES[media], self.site.prefixes), media
-        )
-
-    def _replaced_by(self, outbound: list[ox.Quad]) -> str | None:
-        """The IRI that replaces an IRI published before its entity was re-keyed or merged:
-        one that is no entity of its own (no rdf:type) and says what replaces it."""
-        if any(q.predicate.value == str(RDF.type) for q in outbound):
-            return None
-        targets = [
-            q.object.value
-            for q in outbound
-            if q.predicate.value == DCTERMS_REPLACED and isinstance(q.object, ox.NamedNode)
-        ]
-        base = self.site.config.base.rstrip("/")
-        return targets[0] if len(targets) == 1 and targets[0].startswith(base) else None
-
-    def _entity_page(self, iri: ox.NamedNode, outbound: list[ox.Quad]) -> str:
-        store, prefixes = self.site.store, self.site.prefixes
-        label = self._label(iri) or iri.value
-        types = sorted(
-            results.shorten(from_oxigraph_term(q.object).value, prefixes)
-            for q in outbound
-            if q.predicate.value == str(RDF.type)
-        )
-        out_rows = sorted(
-            (
-                self._row(q.predicate, q.object)
-                for q in outbound
-                if q.predicate.value != str(RDF.type)
-            ),
-            key=lambda r: (r["property"], r["text"]),
-        )
-        in_rows = sorted(
-            (self._row(q.predicate, q.subject) for q in store.quads_for_pattern(None, None, iri)),
-            key=lambda r: (r["property"], r["text"]),
-        )
-        return self.site.templates.get_template("entity.html").render(
-            label=label,
-            iri=iri.value,
-            local=self._local(iri.value) or "",
-            types=types,
-            outbound=out_rows,
-            inbound=in_rows,
-        )
-
-    def _label(self, node: Any) -> str | None:
-        if not isinstance(node, ox.NamedNode):
-            return None
-        for quad in self.site.store.quads_for_pattern(node, ox.NamedNode(str(RDFS.label)), None):
-            return from_oxigraph_term(quad.object).value
-        return None
-
-    def _local(self, iri: str) -> str | None:
-        base = self.site.config.base
-        return "/" + iri[len(base) :] if iri.startswith(base) else None
-
-    def _row(self, predicate: ox.NamedNode, node: Any) -> dict[str, str | None]:
-        prop = results.shorten(predicate.value, self.site.prefixes)
-        if isinstance(node, ox.NamedNode):
-            # Only web and mail links are links: a javascript: or data: IRI is shown as text.
-            href = self._local(node.value) or (
-                node.value if node.value.lower().startswith(SAFE_SCHEMES) else None
+            context = describer.page(iri, self.site.href)
+            page = self.site.templates.get_template("entity.html").render(
+                **context, nav=NAV, alternates=_alternates(stem)
             )
-            return {"property": prop, "text": self._label(node) or node.value, "href": href}
-        return {"property": prop, "text": str(node.value), "href": None}
+            return self._send(HTTPStatus.OK, page, media)
+        self._send(HTTPStatus.OK, describer.rdf(iri, media), media)
+
+
+NAV = [
+    ("Home", "/"),
+    ("Explore", "/" + EXPLORER),
+    ("SPARQL", "/sparql"),
+    ("Ontology", "/ontology"),
+    ("Quality report", "/quality"),
+]
+
+
+def _alternates(stem: str) -> list[tuple[str, str]]:
+    return [(media, stem + suffix) for media, suffix in describe.MEDIA.items()]
+
+
+def _cell(term: Any) -> str:
+    return "" if term is None else str(term.value)
 
 
 class _Server(ThreadingHTTPServer):
@@ -505,9 +585,12 @@ class Endpoint:
         self._tmp = tempfile.TemporaryDirectory(prefix="llm4rec-serve-")
         nt_file = Path(self._tmp.name) / "graph.nt"
         nt_file.write_bytes(graph_nt)
-        store = ox.Store()
-        store.load(graph_nt, format=ox.RdfFormat.N_TRIPLES)
-        self.server, self.site = make_server(config, nt_file, store, len(store))
+        data = ox.Store()
+        data.bulk_load(graph_nt, format=ox.RdfFormat.N_TRIPLES)
+        triples = len(data)
+        # Pages describe every IRI the exports mint: the data, its VoID, its quality report.
+        store = describe.resolvable_store(graph_nt, config.site)
+        self.server, self.site = make_server(config, nt_file, store, triples)
         self.config = config
 
     @property

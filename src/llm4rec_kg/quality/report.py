@@ -11,7 +11,7 @@ a finding was settled) uses ontology terms made for results, never the source-ro
 from __future__ import annotations
 
 import json
-from urllib.parse import quote
+import re
 
 from rdflib import Literal, URIRef
 
@@ -76,7 +76,9 @@ def _focus(mint: Minter, finding: Finding, entities: dict[str, str], graph: set[
     collection = entities.get(finding.entity or "")
     if collection and finding.entity:
         return mint(KINDS[collection], finding.entity)
-    place = URIRef(f"{mint.base}quality/entry/{quote(finding.where, safe='')}")
+    # A path segment that any static host serves: no %-escapes, no slashes.
+    slug = re.sub(r"[^a-z0-9]+", "-", finding.where.lower()).strip("-")
+    place = URIRef(f"{mint.base}quality/entry/{slug}")
     graph.add((place, RDFS.label, Literal(finding.where)))
     return place
 

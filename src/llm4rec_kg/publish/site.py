@@ -1,0 +1,360 @@
+"""A static Linked Data site: every IRI the exports mint, as files any static host serves.
+
+For an IRI ``{base}paper/x`` the site holds ``paper/x.html``, ``.ttl``, ``.jsonld`` and
+``.nt``; the dataset IRI is ``index.*``; the ontology IRI is its documentation page and the
+ontology file; a replaced IRI is a page that forwards to its replacement. Pages link to each
+other by relative paths to the ``.html`` files, so the site works from any folder of any
+host, and from disk.
+
+Two ``.htaccess`` files add content negotiation where Apache runs: ``.htaccess`` for the
+host itself, and ``w3id/.htaccess`` for the w3id.org repository, which redirects
+``https://w3id.org/llm4rec/…`` to the host by the Accept header. The site is written to a
+staging folder and swapped in whole, as the exports are.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from llm4rec_kg.errors import SourceError
+from llm4rec_kg.publish import landing, ontology_doc
+from llm4rec_kg.publish.describe import MEDIA, Describer
+from llm4rec_kg.publish.exports import exchange
+
+DUMPS = (
+    "llm4rec.ttl",
+    "llm4rec.nt",
+    "llm4rec.jsonld",
+    "void.ttl",
+    "quality.ttl",
+    "quality.json",
+    "papers.csv",
+    "papers.csl.json",
+    "papers.md",
+    "llm4rec.html",
+)
+ONTOLOGY_PATH = "ontology"
+SHAPES_PATH = "shapes"
+EXPLORER = "llm4rec.html"
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    out_dir: Path
+    resources: int  # IRIs with a page and their RDF
+    redirects: int
+    files: int
+
+
+def templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("llm4rec_kg"), autoescape=select_autoescape(default=True)
+    )
+
+
+def local_path(iri: str, base: str) -> str | None:
+    """The IRI's path under the base ("" for the dataset IRI), None outside it."""
+    if not iri.startswith(base) or "#" in iri:
+        return None
+    return iri[len(base) :]
+
+
+def relative(from_path: str, to_path: str, suffix: str = ".html") -> str:
+    """The link from the page of one path to the file of another."""
+    target = (to_path or "index") + suffix
+    start = posixpath.dirname(from_path or "index")
+    return posixpath.relpath(target, start or ".")
+
+
+@dataclass
+class _Writer:
+    root: Path
+    describer: Describer
+    base: str
+    env: Environment
+    files: int = 0
+
+    def write(self, path: str, text: str | bytes) -> None:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8", newline="\n")
+        self.files += 1
+
+    def href(self, here: str) -> Any:
+        """Links from the page at ``here``: relative, to the .html of a resource, to the
+        file of a dump, to the entry of an ontology term."""
+
+        def link(iri: str) -> str | None:
+            if iri.startswith(self.base + ONTOLOGY_PATH + "#"):
+                return relative(here, ONTOLOGY_PATH) + "#" + iri.split("#", 1)[1]
+            path = local_path(iri, self.base)
+            if path is None:
+                return None
+            if path in DUMPS:
+                return relative(here, path, "")
+            if path.startswith(ONTOLOGY_PATH + "/"):
+                return relative(here, path, ".ttl")
+            return relative(here, path)
+
+        return link
+
+    def nav(self, here: str) -> list[tuple[str, str]]:
+        return [
+            ("Home", relative(here, "")),
+            ("Explore", relative(here, EXPLORER, "")),
+            ("Ontology", relative(here, ONTOLOGY_PATH)),
+            ("Quality report", relative(here, "quality")),
+        ]
+
+    def alternates(self, here: str) -> list[tuple[str, str]]:
+        name = posixpath.basename(here) or "index"
+        return [(media, name + suffix) for media, suffix in MEDIA.items()]
+
+    def resource(self, iri: str, path: str) -> None:
+        for media, suffix in MEDIA.items():
+            self.write((path or "index") + suffix, self.describer.rdf(iri, media))
+        context = self.describer.page(iri, self.href(path))
+        page = self.env.get_template("entity.html").render(
+            **context, nav=self.nav(path), alternates=self.alternates(path)
+        )
+        self.write(path + ".html", page)
+
+    def redirect(self, iri: str, path: str, replacement: str) -> None:
+        for media, suffix in MEDIA.items():
+            self.write(path + suffix, self.describer.rdf(iri, media))
+        target = local_path(replacement, self.base) or ""
+        page = self.env.get_template("redirect.html").render(
+            iri=iri, replacement=replacement, target=relative(path, target)
+        )
+        self.write(path + ".html", page)
+
+
+def write_site(
+    describer: Describer,
+    exports_dir: Path,
+    out_dir: Path,
+    host_url: str | None = None,
+    changelog: str | None = None,
+) -> SiteResult:
+    """Write the site for the resolvable graph into out_dir, replacing it as a whole."""
+    base = describer.base
+    out_dir = out_dir.absolute()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SourceError(f"{out_dir}: cannot write the site: not a directory")
+    paths = _paths(describer)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    except OSError as err:
+        raise SourceError(f"{out_dir}: cannot write the site: {err}") from err
+    try:
+        writer = _Writer(staging, describer, base, templates())
+        redirects = _write_resources(writer, paths)
+        _write_dataset(writer, exports_dir, changelog)
+        _write_ontology(writer)
+        (staging / "w3id").mkdir()
+        writer.write(".htaccess", htaccess(redirects, host_url or base))
+        writer.write("w3id/.htaccess", w3id_htaccess(host_url or base))
+        staging.chmod(0o755)
+        if out_dir.is_dir():
+            exchange(staging, out_dir)
+        else:
+            staging.rename(out_dir)
+    except OSError as err:
+        raise SourceError(f"{out_dir}: cannot write the site: {err}") from err
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # after the swap: the old site
+    return SiteResult(out_dir, len(paths) - len(redirects), len(redirects), writer.files)
+
+
+def _paths(describer: Describer) -> dict[str, str]:
+    """Each described IRI under the base by its path, refusing paths a host cannot serve
+    as files (escapes, dot segments, reserved names)."""
+    paths: dict[str, str] = {}
+    bad = []
+    for iri in describer.subjects():
+        path = local_path(iri, describer.base)
+        if path is None or path in ("", ONTOLOGY_PATH):
+            continue  # the dataset and the ontology have pages of their own
+        segments = path.split("/")
+        if unquote(path) != path or any(s in ("", ".", "..") for s in segments):
+            bad.append(iri)
+            continue
+        paths[path] = iri
+    if bad:
+        raise SourceError(
+            f"cannot write the site: {len(bad)} IRIs are not plain paths, e.g. {bad[0]}"
+        )
+    return paths
+
+
+def _write_resources(writer: _Writer, paths: dict[str, str]) -> dict[str, str]:
+    redirects = {}
+    for path, iri in sorted(paths.items()):
+        replacement = writer.describer.replaced_by(iri)
+        if replacement is not None:
+            writer.redirect(iri, path, replacement)
+            redirects[path] = local_path(replacement, writer.base) or ""
+        else:
+            writer.resource(iri, path)
+    return redirects
+
+
+def _write_dataset(writer: _Writer, exports_dir: Path, changelog: str | None) -> None:
+    base = writer.base
+    for name in DUMPS:
+        source = exports_dir / name
+        if not source.is_file():
+            raise SourceError(f"{source}: cannot write the site: the export is missing")
+        shutil.copyfile(source, writer.root / name)
+        writer.files += 1
+    writer.write(".well-known/void", (exports_dir / "void.ttl").read_bytes())
+    for media, suffix in MEDIA.items():
+        writer.write("index" + suffix, writer.describer.rdf(base, media))
+    context = landing.context(
+        writer.describer.store, base, lambda iri: writer.href("")(iri) or iri, changelog
+    )
+    page = writer.env.get_template("dataset.html").render(
+        **context,
+        nav=writer.nav(""),
+        alternates=writer.alternates(""),
+        explorer=EXPLORER,
+        ontology=relative("", ONTOLOGY_PATH),
+        void="void.ttl",
+    )
+    writer.write("index.html", page)
+
+
+def _write_ontology(writer: _Writer) -> None:
+    from llm4rec_kg.resources import ontology_file
+
+    text = ontology_file("llm4rec.ttl").read_text(encoding="utf-8")
+    version = ontology_doc.version(writer.describer.store)
+    writer.write(ONTOLOGY_PATH + ".ttl", text)
+    writer.write(f"{ONTOLOGY_PATH}/{version}.ttl", text)
+    for old in sorted(ontology_file("versions").glob("*.ttl")):
+        writer.write(f"{ONTOLOGY_PATH}/{old.name}", old.read_bytes())
+    for media, suffix in MEDIA.items():
+        if suffix != ".ttl":
+            writer.write(ONTOLOGY_PATH + suffix, ontology_doc.serialised(media))
+    writer.write(SHAPES_PATH + ".ttl", ontology_file("shapes.ttl").read_bytes())
+    writer.write("report-shapes.ttl", ontology_file("report-shapes.ttl").read_bytes())
+    context = ontology_doc.document(writer.describer.store, writer.base, writer.href(""))
+    page = writer.env.get_template("ontology.html").render(
+        **context, nav=writer.nav(ONTOLOGY_PATH), alternates=writer.alternates(ONTOLOGY_PATH)
+    )
+    writer.write(ONTOLOGY_PATH + ".html", page)
+    forward = writer.env.get_template("redirect.html").render(
+        iri=writer.base + ONTOLOGY_PATH + "/",
+        replacement=writer.base + ONTOLOGY_PATH,
+        target="../ontology.html",
+    )
+    writer.write(ONTOLOGY_PATH + "/index.html", forward)
+
+
+RDF_ACCEPT = (
+    ("text/turtle", ".ttl"),
+    ("application/n-triples", ".nt"),
+    ("application/ld\\+json", ".jsonld"),
+)
+
+
+def _by_accept(index: str, path: str, flags: str, exists: bool) -> list[str]:
+    """Rules sending the dataset IRI and any other IRI to the file for the RDF format the
+    Accept header names (and not HTML, which browsers list first); with ``exists``, only
+    where that file is there."""
+    lines = []
+    for media, suffix in RDF_ACCEPT:
+        wants = [f"RewriteCond %{{HTTP_ACCEPT}} {media}", "RewriteCond %{HTTP_ACCEPT} !text/html"]
+        lines += [*wants, f"RewriteRule ^$ {index}{suffix} [{flags}]", *wants]
+        if exists:
+            lines.append(f"RewriteCond %{{REQUEST_FILENAME}}{suffix} -f")
+        lines.append(f"RewriteRule ^(.+)$ {path}{suffix} [{flags}]")
+    return lines
+
+
+def htaccess(redirects: dict[str, str], host_url: str) -> str:
+    """Content negotiation on an Apache host serving the site at host_url (mod_rewrite,
+    mod_mime, mod_headers)."""
+    lines = [
+        "# Content negotiation for the LLM4Rec static site (Apache 2.4, mod_rewrite).",
+        "# Generated by `llm4rec-kg site`; every rule maps an IRI to one of the site's files.",
+        "Options -MultiViews -Indexes",
+        "DirectoryIndex index.html",
+        "# paper/x is a file stem and a folder (paper/x/uses/…): never redirect it to paper/x/.",
+        "DirectorySlash Off",
+        "AddType text/turtle .ttl",
+        "AddType application/n-triples .nt",
+        "AddType application/ld+json .jsonld",
+        "AddType text/markdown .md",
+        "AddType text/csv .csv",
+        "<Files papers.csl.json>",
+        "    ForceType application/vnd.citationstyles.csl+json",
+        "</Files>",
+        "AddCharset utf-8 .ttl .nt .jsonld .html .json",
+        "Header always set Vary Accept",
+        "Header always set Access-Control-Allow-Origin *",
+        "RewriteEngine On",
+        f"RewriteBase {urlsplit(host_url).path or '/'}",
+        "",
+        "# The dataset description at the well-known address (RFC 8615, VoID section 7).",
+        "RewriteRule ^\\.well-known/void$ - [T=text/turtle,L]",
+        "# Ontology versions and the shapes are documents: Turtle whatever is asked.",
+        "RewriteRule ^ontology/([0-9][0-9.]*)$ ontology/$1.ttl [L]",
+        "RewriteRule ^shapes$ shapes.ttl [L]",
+        "",
+        "# IRIs that were published and replaced: a permanent redirect, suffix kept.",
+    ]
+    for old, new in sorted(redirects.items()):
+        pattern = old.replace(".", "\\.")
+        lines.append(f"RewriteRule ^{pattern}(\\.ttl|\\.nt|\\.jsonld|\\.html)?$ {new}$1 [R=301,L]")
+    lines += [
+        "",
+        "# Everything else: the Accept header picks the file; a browser gets HTML.",
+        *_by_accept("index", "$1", "L", exists=True),
+    ]
+    lines += [
+        "RewriteCond %{REQUEST_FILENAME}.html -f",
+        "RewriteRule ^(.+)$ $1.html [L]",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def w3id_htaccess(host_url: str) -> str:
+    """The file for https://github.com/perma-id/w3id.org under llm4rec/: each IRI is sent
+    (303 See Other) to the document for the format the Accept header asks for."""
+    host = host_url.rstrip("/") + "/"
+    lines = [
+        "# w3id.org/llm4rec: redirects to the LLM4Rec static site at",
+        f"#   {host}",
+        "# Generated by `llm4rec-kg site`. Submit it as llm4rec/.htaccess to",
+        "# https://github.com/perma-id/w3id.org (see the project README).",
+        "Options -MultiViews",
+        "RewriteEngine On",
+        "Header always set Vary Accept",
+        "",
+        f"RewriteRule ^\\.well-known/void$ {host}void.ttl [R=303,L]",
+        f"RewriteRule ^ontology/([0-9][0-9.]*)$ {host}ontology/$1.ttl [R=303,L]",
+        f"RewriteRule ^shapes$ {host}shapes.ttl [R=303,L]",
+        "# A file name (a dump, a page asked for by name): the same name on the host.",
+        f"RewriteRule ^(.+\\.[a-z]+)$ {host}$1 [R=302,L]",
+        *_by_accept(f"{host}index", f"{host}$1", "R=303,L", exists=False),
+    ]
+    lines += [
+        f"RewriteRule ^$ {host}index.html [R=303,L]",
+        f"RewriteRule ^(.+)$ {host}$1.html [R=303,L]",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""The flat exports say what the graph says: checked against the Turtle export read by
+rdflib (not by the SPARQL that wrote them), and the awesome-list table read back by the
+project's own list reader."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from llm4rec_kg import pipeline
+from llm4rec_kg.graph.vocab import DCTERMS, L4R, RDF, RDFS, SDO
+from llm4rec_kg.readers import read_snapshot
+
+PUBLICATIONS = (L4R.Paper, L4R.Survey, L4R.Tutorial)
+
+
+@pytest.fixture(scope="module")
+def turtle(real_build: pipeline.BuildResult) -> Graph:
+    return Graph().parse(real_build.files[0].parent / "llm4rec.ttl")
+
+
+def _publications(graph: Graph) -> set[URIRef]:
+    return {s for cls in PUBLICATIONS for s in graph.subjects(RDF.type, cls)}
+
+
+def _label(graph: Graph, node: object) -> str:
+    return str(graph.value(node, RDFS.label)) if node is not None else ""
+
+
+def test_papers_csv_has_one_row_per_publication_as_the_graph_says(
+    real_build: pipeline.BuildResult, turtle: Graph
+) -> None:
+    path = real_build.files[0].parent / "papers.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {URIRef(r["iri"]) for r in rows} == _publications(turtle)
+    assert len(rows) == len(_publications(turtle)) > 600
+    for row in rows:
+        paper = URIRef(row["iri"])
+        assert row["title"] == str(turtle.value(paper, DCTERMS.title))
+        year = turtle.value(paper, DCTERMS.issued)
+        assert row["year"] == (str(year) if year is not None else "")
+        assert row["venue"] == (
+            _label(turtle, turtle.value(paper, L4R.publishedIn))
+            if turtle.value(paper, L4R.publishedIn)
+            else ""
+        )
+        models = {_label(turtle, m) for m in turtle.objects(paper, L4R.usesModel)}
+        listed = {re.sub(r" \([^)]*\)$", "", m) for m in row["models"].split("; ") if m}
+        assert listed == models, paper
+        code = {str(turtle.value(r, SDO.codeRepository)) for r in turtle.objects(paper, L4R.code)}
+        code |= {str(link) for link in turtle.objects(paper, L4R.codeLink)}
+        assert set(filter(None, row["code"].split("; "))) == code
+
+
+def test_csl_json_is_citable_and_invents_no_author(
+    real_build: pipeline.BuildResult, turtle: Graph
+) -> None:
+    items = json.loads((real_build.files[0].parent / "papers.csl.json").read_text())
+    assert len(items) == len(_publications(turtle))
+    assert len({i["id"] for i in items}) == len(items)
+    for item in items:
+        assert item["type"] in {"article", "article-journal", "paper-conference"}
+        assert item["title"] and "author" not in item
+        if "issued" in item:
+            assert isinstance(item["issued"]["date-parts"][0][0], int)
+    tallrec = next(i for i in items if i["id"] == "arxiv-2305.00447")
+    assert tallrec["DOI"] == "10.48550/arXiv.2305.00447" and tallrec["type"] == "paper-conference"
+
+
+def test_awesome_list_table_reads_back_with_the_list_reader(
+    real_build: pipeline.BuildResult, turtle: Graph
+) -> None:
+    path: Path = real_build.files[0].parent / "papers.md"
+    reading = read_snapshot(path)
+    assert reading.findings == []
+    papers = _publications(turtle)
+    assert len(reading.rows) == len(papers)
+    titles = {str(turtle.value(p, DCTERMS.title)) for p in papers}
+    assert {row.listed["title"] for row in reading.rows} == titles
+    by_title = {str(turtle.value(p, DCTERMS.title)): p for p in papers}
+    for row in reading.rows:
+        paper = by_title[row.listed["title"]]
+        paradigm = turtle.value(paper, L4R.paradigm)
+        if row.section in ("no-tuning", "supervised-fine-tuning"):
+            assert str(paradigm).endswith(row.section)
+        elif row.kind == "paper":
+            assert paradigm is None
+        url = turtle.value(paper, SDO.url)
+        assert row.listed["link"] == str(url if url is not None else paper)

@@ -1,0 +1,175 @@
+"""Every IRI any export mints resolves: in the static site under a real Apache with the
+site's .htaccess, through the w3id redirects, and under `llm4rec-kg serve`; and each answers
+in HTML, Turtle, JSON-LD and N-Triples by the Accept header."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from llm4rec_kg import pipeline
+from servers import apache_server, llm4rec_server
+
+BASE = "https://w3id.org/llm4rec/"
+FORMATS = {
+    "text/html": None,
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+}
+EXPORTS = ("llm4rec.nt", "void.ttl", "quality.ttl")
+_IRI = re.compile(r"<(" + re.escape(BASE) + r"[^>]*)>")
+
+pytestmark = pytest.mark.server
+
+
+def minted(exports: Path) -> list[str]:
+    """Every IRI under the base that an export names, subject or object, without fragment."""
+    found: set[str] = set()
+    for name in EXPORTS:
+        graph = Graph().parse(exports / name)
+        for triple in graph:
+            found.update(str(t).split("#")[0] for t in triple if isinstance(t, URIRef))
+    return sorted(iri for iri in found if iri.startswith(BASE))
+
+
+@dataclass
+class Answer:
+    status: int
+    media: str
+    body: bytes
+    url: str
+
+
+def get(url: str, accept: str) -> Answer:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            media = response.headers.get("Content-Type", "").split(";")[0]
+            return Answer(response.status, media, response.read(), response.url)
+    except urllib.error.HTTPError as err:
+        return Answer(err.code, "", err.read(), url)
+
+
+# Documents of one format, whatever is asked: the dumps and the ontology's versions.
+DOCUMENT = re.compile(r"(\.[a-z]+|^ontology/[0-9.]+)$")
+
+
+def crawl(root: str, iris: list[str]) -> list[str]:
+    """Each IRI once, the Accept header taking each format in turn; what did not resolve to
+    its format, or whose RDF does not describe it."""
+    failures = []
+    accepts = list(FORMATS)
+    for n, iri in enumerate(iris):
+        accept = accepts[n % len(accepts)]
+        path = iri[len(BASE) :]
+        answer = get(root + path, accept)
+        if DOCUMENT.search(path) and answer.status == 200:
+            continue
+        if answer.status != 200 or answer.media != accept:
+            failures.append(f"{iri} as {accept}: {answer.status} {answer.media}")
+            continue
+        if n % 25 == 0 and FORMATS[accept]:  # parse a sample back
+            graph = Graph().parse(data=answer.body, format=FORMATS[accept])
+            if len(graph) == 0:
+                failures.append(f"{iri} as {accept}: empty")
+    return failures
+
+
+@pytest.fixture(scope="module")
+def iris(real_build: pipeline.BuildResult) -> list[str]:
+    found = minted(real_build.files[0].parent)
+    assert len(found) > 2500
+    return found
+
+
+@pytest.fixture(scope="module")
+def apache(
+    real_build: pipeline.BuildResult, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    from conftest import REAL_CATALOG
+
+    work = tmp_path_factory.mktemp("apache")
+    root = work / "site"
+    root.mkdir()
+    with apache_server(root, work / "httpd") as url:
+        exports = real_build.files[0].parent
+        pipeline.site(REAL_CATALOG, root, exports_dir=exports, host_url=url + "/")
+        yield url + "/", root
+
+
+def test_every_minted_iri_resolves_in_the_static_site(
+    apache: tuple[str, Path], iris: list[str]
+) -> None:
+    url, _ = apache
+    assert crawl(url, iris) == []
+
+
+def test_the_static_site_negotiates_each_format_for_one_entity(apache: tuple[str, Path]) -> None:
+    url, _ = apache
+    tallrec = "paper/arxiv-2305.00447"
+    for accept, fmt in FORMATS.items():
+        answer = get(url + tallrec, accept)
+        assert (answer.status, answer.media) == (200, accept)
+        if fmt:
+            graph = Graph().parse(data=answer.body, format=fmt)
+            subject = URIRef(BASE + tallrec)
+            assert (subject, None, None) in graph
+            assert (None, None, subject) in graph  # incoming links too
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert b"TALLRec" in get(url + tallrec, browser).body
+
+
+def test_static_site_answers_the_linked_data_routes(apache: tuple[str, Path]) -> None:
+    url, root = apache
+    void = get(url + ".well-known/void", "*/*")
+    assert void.status == 200 and void.media == "text/turtle"
+    assert (root / ".well-known" / "void").read_bytes() == void.body
+    dataset = get(url, "text/turtle")
+    assert dataset.media == "text/turtle" and b"void:Dataset" in dataset.body
+    assert b"Downloads" in get(url, "text/html").body
+    for path in ("ontology", "ontology/0.1.0", "ontology/0.2.0", "shapes"):
+        answer = get(url + path, "text/turtle")
+        assert (answer.status, answer.media) == (200, "text/turtle"), path
+    docs = get(url + "ontology", "text/html")
+    assert docs.status == 200 and b'id="ModelUse"' in docs.body
+    moved = get(url + "paper/genre", "text/turtle")  # a replaced IRI: followed to its heir
+    assert moved.status == 200 and moved.url.endswith("/paper/arxiv-2305.06566")
+    assert moved.media == "text/turtle"
+
+
+def test_w3id_rules_send_each_iri_to_the_host(
+    apache: tuple[str, Path], tmp_path: Path, iris: list[str]
+) -> None:
+    """The w3id.org .htaccess, served as w3id serves it (a folder llm4rec/), forwards each
+    IRI to the static host by the Accept header."""
+    _, site = apache
+    root = tmp_path / "w3id"
+    (root / "llm4rec").mkdir(parents=True)
+    (root / "llm4rec" / ".htaccess").write_bytes((site / "w3id" / ".htaccess").read_bytes())
+    with apache_server(root, tmp_path / "httpd") as w3id:
+        files = [iri for iri in iris if DOCUMENT.search(iri[len(BASE) :])]
+        sample = sorted({*iris[:: max(1, len(iris) // 200)], *files, BASE})
+        assert crawl(w3id + "/llm4rec/", sample) == []
+
+
+def test_every_minted_iri_resolves_under_serve(iris: list[str]) -> None:
+    with llm4rec_server() as url:
+        assert crawl(url + "/", iris) == []
+        assert get(url + "/.well-known/void", "*/*").media == "text/turtle"
+        form = get(url + "/sparql", "text/html")
+        assert form.status == 200 and b"<form" in form.body
+        docs = get(url + "/ontology", "text/html")
+        assert b'id="Paper"' in docs.body
+        for path in ("/ontology/0.1.0", "/ontology/0.2.0", "/shapes"):
+            assert get(url + path, "text/turtle").media == "text/turtle", path
+        dataset = get(url + "/", "application/ld+json")
+        assert dataset.media == "application/ld+json" and json.loads(dataset.body)
