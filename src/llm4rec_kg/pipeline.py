@@ -139,7 +139,7 @@ def build(
 
     settings = void_module.Settings(base, sparql_endpoint)
     # The flat exports are read from the graph by SPARQL, once for the three of them.
-    papers = functools.cache(lambda: flat.publications(graph.store()))
+    papers = functools.cache(lambda: flat.publications(flat.store_of(nt())))
     writers: dict[str, Callable[[], str]] = {
         "llm4rec.ttl": measured("llm4rec.ttl", ttl),
         "llm4rec.nt": measured("llm4rec.nt", nt),

@@ -69,6 +69,14 @@ class Publication:
     lists: tuple[str, ...]
 
 
+def store_of(ntriples: str) -> ox.Store:
+    """A store of the N-Triples export: bulk-loading its text is ten times faster than
+    adding the graph's terms one by one."""
+    store = ox.Store()
+    store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
 def publications(store: ox.Store) -> list[Publication]:
     solutions = store.query(internal_query("flat_papers"))
     assert isinstance(solutions, ox.QuerySolutions)
