@@ -6,8 +6,9 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,3 +118,32 @@ def real_catalog(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult:
     return pipeline.build(REAL_CATALOG, tmp_path_factory.mktemp("exports"))
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from browsing import CHROMIUM, FLAGS
+
+    if not CHROMIUM.exists():
+        require("LLM4REC_REQUIRE_BROWSER", "Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=FLAGS,
+            headless=True,
+            viewport={"width": 1400, "height": 900},
+            accept_downloads=True,
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def real_page(browser: Any, real_build: pipeline.BuildResult) -> Iterator[Any]:
+    from browsing import open_page
+
+    yield from open_page(browser, real_build.files[0].parent / "llm4rec.html")

@@ -5,91 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-import pytest
 
-from conftest import require
+from browsing import ARTIFACTS, Opened, open_page, wait_until
 from llm4rec_kg import pipeline
 from llm4rec_kg.publish.visual import CLASSES
 from llm4rec_kg.sparql import queries
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 EVIL = "<img src=x onerror=alert(1)></script><script>alert(2)</script>\"'&"
-
-
-def wait_until(page: Any, expression: str, timeout: float = 60.0) -> None:
-    """Poll an expression with page.evaluate: Playwright's wait_for_function evaluates
-    strings in a way the page's Content-Security-Policy rightly forbids."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not true within {timeout} s: {expression}")
-        time.sleep(0.05)
-
-
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        require("LLM4REC_REQUIRE_BROWSER", "Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            args=FLAGS,
-            headless=True,
-            viewport={"width": 1400, "height": 900},
-            accept_downloads=True,
-        )
-        yield context
-        context.close()
-
-
-@dataclass
-class Opened:
-    page: Any
-    requests: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-
-def open_page(browser: Any, html: Path) -> Iterator[Opened]:
-    page = browser.new_page()
-    opened = Opened(page)
-    page.on("request", lambda r: opened.requests.append(r.url))
-    page.on("console", lambda m: opened.problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: opened.problems.append(str(e)))
-    page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
-    page.goto(html.as_uri())
-    wait_until(page, "document.documentElement.dataset.state !== 'loading'")
-    try:
-        yield opened
-    finally:
-        page.close()
-
-
-@pytest.fixture
-def real_page(browser: Any, real_build: pipeline.BuildResult) -> Iterator[Opened]:
-    yield from open_page(browser, real_build.files[0].parent / "llm4rec.html")
 
 
 def _store(real_build: pipeline.BuildResult) -> ox.Store:
@@ -168,21 +94,30 @@ def test_search_finds_by_alias(real_page: Opened) -> None:
 
 def test_filters_hide_other_paradigms(real_page: Opened, real_build: pipeline.BuildResult) -> None:
     page = real_page.page
-    total = page.evaluate("window.llm4rec.nodeCount")
-    page.select_option("#filter-paradigm", "https://w3id.org/llm4rec/concept/paradigm/no-tuning")
     store = _store(real_build)
-    # Publications of another paradigm, or of none (surveys, and papers from lists that
-    # do not sort by paradigm), are hidden by the filter.
-    (row,) = store.query(
-        "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> "
-        "PREFIX schema: <https://schema.org/> SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { "
-        "?p a schema:ScholarlyArticle FILTER NOT EXISTS { ?p l4r:paradigm "
-        "<https://w3id.org/llm4rec/concept/paradigm/no-tuning> } }"
+
+    def count(query: str) -> int:
+        (row,) = store.query("PREFIX l4r: <https://w3id.org/llm4rec/ontology#> " + query)
+        return int(row["n"].value)
+
+    models = count("SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a l4r:LanguageModel }")
+    publications = count(
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { VALUES ?c { l4r:Paper l4r:Survey "
+        "l4r:Tutorial } ?p a ?c }"
     )
-    hidden = int(row["n"].value)
-    assert page.evaluate("Number(document.documentElement.dataset.shown)") == total - hidden
+    # The first view: publications and the LLMs they use.
+    first = publications + models
+    assert page.evaluate("Number(document.documentElement.dataset.shown)") == first
+    page.select_option("#filter-paradigm", "https://w3id.org/llm4rec/concept/paradigm/no-tuning")
+    # Publications of another paradigm, or of none (surveys, and papers from lists that do
+    # not sort by paradigm), are hidden by the filter.
+    no_tuning = count(
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p l4r:paradigm "
+        "<https://w3id.org/llm4rec/concept/paradigm/no-tuning> }"
+    )
+    assert page.evaluate("Number(document.documentElement.dataset.shown)") == no_tuning + models
     page.click("#filter-reset")
-    assert page.evaluate("Number(document.documentElement.dataset.shown)") == total
+    assert page.evaluate("Number(document.documentElement.dataset.shown)") == first
 
 
 def test_named_query_matches_pyoxigraph_and_highlights(
@@ -269,6 +204,12 @@ def test_catalog_strings_cannot_inject_markup(
         assert EVIL in page.inner_text("#details")
         page.fill("#search", "onerror")
         assert page.locator("#search-results button").count() == 1
+        page.click("#tab-papers")
+        page.fill("#paper-search", "onerror")
+        assert EVIL in page.inner_text("#paper-rows")
+        page.click("#tab-charts")
+        wait_until(page, "document.documentElement.dataset.charts !== undefined")
+        assert page.evaluate("document.querySelectorAll('img').length") == 0
         assert opened.dialogs == [] and opened.problems == []
 
 

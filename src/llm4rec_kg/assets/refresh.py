@@ -37,6 +37,14 @@ PINNED = {
         },
         "MIT",
     ),
+    # The page's charts: Observable Plot on d3, both without eval, so they run under the
+    # page's Content-Security-Policy (Vega's expressions need 'unsafe-eval').
+    "d3": ("7.9.2", {"package/dist/d3.min.js": "d3.min.js"}, "ISC"),
+    "@observablehq/plot": (
+        "0.6.17",
+        {"package/dist/plot.umd.min.js": "plot.umd.min.js"},
+        "ISC",
+    ),
 }
 
 

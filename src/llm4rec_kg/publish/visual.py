@@ -39,20 +39,23 @@ from llm4rec_kg.namespaces import display_prefixes
 from llm4rec_kg.quality.lint import Report
 from llm4rec_kg.sparql.results import shorten
 
-# Classes drawn as nodes, in the order a node's class is chosen, with legend colours.
+# Classes drawn as nodes, in the order a node's class is chosen, with legend colours from
+# Paul Tol's "muted" scheme, told apart under the common colour-vision deficiencies.
 CLASSES: tuple[tuple[URIRef, str, str], ...] = (
-    (L4R.Paper, "Paper", "#3569c9"),
-    (L4R.Survey, "Survey", "#6b8fd6"),
-    (L4R.Tutorial, "Tutorial", "#8fb0e8"),
-    (L4R.LanguageModel, "Language model", "#d9534f"),
-    (L4R.ModelFamily, "Model family", "#f0a04b"),
-    (L4R.Venue, "Venue", "#2e9e6b"),
-    (L4R.Dataset, "Dataset", "#8e5bb5"),
-    (L4R.CodeRepository, "Code repository", "#6c757d"),
-    (SKOS.Concept, "Concept", "#c9a227"),
-    (SDO.Organization, "Organization", "#b5651d"),
+    (L4R.Paper, "Paper", "#332288"),
+    (L4R.Survey, "Survey", "#88CCEE"),
+    (L4R.Tutorial, "Tutorial", "#44AA99"),
+    (L4R.LanguageModel, "Language model", "#CC6677"),
+    (L4R.ModelFamily, "Model family", "#DDCC77"),
+    (L4R.Venue, "Venue", "#117733"),
+    (L4R.Dataset, "Dataset", "#AA4499"),
+    (L4R.CodeRepository, "Code repository", "#999999"),
+    (SKOS.Concept, "Concept", "#999933"),
+    (SDO.Organization, "Organization", "#882255"),
 )
 PUBLICATIONS = frozenset({"Paper", "Survey", "Tutorial"})
+# The graph's first view: publications and the LLMs they use; the rest can be switched on.
+SHOWN_FIRST = PUBLICATIONS | {"Language model"}
 SPREAD_PEERS = frozenset({"Code repository"})
 GOLDEN = math.pi * (3 - math.sqrt(5))
 FORCE_HUBS = 400  # hubs of one component laid out by force; networkx goes sparse at 500
@@ -101,7 +104,7 @@ def build_view(graph: Triples, base: str) -> View:
     for item in view.nodes:
         counts[item["group"]] += 1
     view.classes = [
-        {"name": name, "color": color, "count": counts[name]}
+        {"name": name, "color": color, "count": counts[name], "shown": name in SHOWN_FIRST}
         for _, name, color in CLASSES
         if counts[name]
     ]
@@ -125,13 +128,15 @@ def _node(graph: Triples, node: Node, kind: str, degree: int) -> dict[str, Any]:
         item["year"] = int(str(year)) if year is not None else None
         item["paradigm"] = _text(graph, node, L4R.paradigm)
         item["venue"] = _text(graph, node, L4R.publishedIn) or _text(graph, node, DCTERMS.publisher)
+        models = sorted({str(m) for m in graph.objects(node, L4R.usesModel)})
+        item["models"] = models
         item["families"] = sorted(
-            {
-                str(f)
-                for m in graph.objects(node, L4R.usesModel)
-                for f in graph.objects(m, L4R.family)
-            }
+            {str(f) for m in models for f in graph.objects(URIRef(m), L4R.family)}
         )
+        item["short"] = _text(graph, node, L4R.shortName)
+        item["tuning"] = sorted(str(t) for t in graph.objects(node, L4R.tuningStrategy))
+        item["code"] = bool(graph.objects(node, L4R.code))
+        item["lists"] = sorted(str(source) for source in graph.objects(node, L4R.listedIn))
     elif kind == "Language model":
         item["families"] = sorted(str(f) for f in graph.objects(node, L4R.family))
     return item
@@ -143,13 +148,19 @@ def _facets(graph: Triples, nodes: Iterable[dict[str, Any]]) -> dict[str, list[d
         for key in ("paradigm", "venue"):
             if node.get(key):
                 found[key].add(node[key])
+        if "year" in node:  # a publication: the papers table's facets too
+            for key, field_name in (("model", "models"), ("tuning", "tuning"), ("list", "lists")):
+                found[key].update(node[field_name])
         found["family"].update(node.get("families") or [])
 
     def labelled(iris: set[str]) -> list[dict[str, str]]:
         items = [{"id": i, "label": _text(graph, URIRef(i), RDFS.label) or i} for i in iris]
         return sorted(items, key=lambda x: (x["label"].lower(), x["id"]))
 
-    return {key: labelled(found[key]) for key in ("paradigm", "venue", "family")}
+    return {
+        key: labelled(found[key])
+        for key in ("paradigm", "venue", "family", "model", "tuning", "list")
+    }
 
 
 # ------------------------------------------------------------------ layout
@@ -469,6 +480,10 @@ def render(
         yasqe_js=_script_safe(_asset("yasqe.min.js").decode("utf-8"), "yasqe"),
         yasqe_css=_asset("yasqe.min.css").decode("utf-8"),
         app_js=_script_safe(_template_text("graph.js"), "graph.js"),
+        papers_js=_script_safe(_template_text("papers.js"), "papers.js"),
+        charts_js=_script_safe(_template_text("charts.js"), "charts.js"),
+        d3_js=_script_safe(_asset("d3.min.js").decode("utf-8"), "d3"),
+        plot_js=_script_safe(_asset("plot.umd.min.js").decode("utf-8"), "plot"),
         engine_js=_script_safe(_template_text("engine.js"), "engine.js"),
         app_css=_template_text("graph.css"),
         node_count=len(view.nodes),

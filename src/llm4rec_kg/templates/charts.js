@@ -1,0 +1,139 @@
+// Charts, each the answer to a named SPARQL query run in this page's store, drawn with
+// Observable Plot (vendored, no eval, so the page's Content-Security-Policy holds). Each
+// can open its query in the SPARQL panel, and be saved as SVG, PNG or its data as CSV.
+(() => {
+const app = window.llm4recApp;
+const { byId, el, namedQueries } = app;
+const root = document.documentElement;
+// Okabe and Ito's palette: told apart under the common colour-vision deficiencies.
+const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+const year = { tickFormat: "d", label: "year" };
+
+const CHARTS = [
+  { query: "papers-per-year-by-paradigm", kind: "stacked bars",
+    plot: (data) => ({ x: { type: "band", tickFormat: "d", label: null }, y: { label: "papers", grid: true }, color: { legend: true, range: PALETTE },
+      marks: [Plot.barY(data, { x: "year", y: "papers", fill: "paradigm", tip: true }), Plot.ruleY([0])] }) },
+  { query: "top-models-per-year", kind: "lines",
+    plot: (data) => ({ x: year, y: { label: "publications", grid: true }, color: { legend: true, range: PALETTE },
+      marks: [Plot.line(data, { x: "year", y: "papers", stroke: "model", marker: "circle", tip: true }), Plot.ruleY([0])] }) },
+  { query: "family-share", kind: "bars",
+    plot: (data) => ({ marginLeft: 70, x: { label: "publications", grid: true }, y: { label: null },
+      marks: [Plot.barX(data, { x: "papers", y: "family", fill: PALETTE[0], sort: { y: "-x" }, tip: true }),
+              Plot.text(data, { x: "papers", y: "family", text: (d) => String(d.papers), dx: 12 }), Plot.ruleX([0])] }) },
+  { query: "venues-ranked", kind: "bars", limit: 15,
+    plot: (data) => ({ marginLeft: 110, x: { label: "publications", grid: true }, y: { label: null },
+      marks: [Plot.barX(data, { x: "publications", y: "venue", fill: PALETTE[2], sort: { y: "-x" }, tip: true }), Plot.ruleX([0])] }) },
+  { query: "list-coverage", kind: "stacked bars",
+    plot: (data) => ({ marginLeft: 190, x: { label: "publications", grid: true }, y: { label: null }, color: { legend: true, range: [PALETTE[5], PALETTE[4]] },
+      marks: [Plot.barX(data, { x: "papers", y: "list", fill: "coverage", tip: true }), Plot.ruleX([0])] }) },
+  { query: "model-size-by-year", kind: "dots",
+    plot: (data) => ({ x: year, y: { type: "log", label: "billions of parameters", grid: true }, r: { range: [3, 12] },
+      marks: [Plot.dot(data, { x: "year", y: "billions", r: "papers", stroke: PALETTE[0], fill: PALETTE[0], fillOpacity: 0.25, channels: { model: "model" }, tip: true })] }) },
+];
+
+const NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger)$/;
+function rows(result) {
+  const vars = result.head.vars;
+  return result.results.bindings.map((b) => Object.fromEntries(vars.map((v) => {
+    const term = b[v];
+    if (!term) return [v, null];
+    return [v, term.datatype && NUMERIC.test(term.datatype) ? Number(term.value) : term.value];
+  })));
+}
+
+const charts = new Map();  // query -> { data, svg, ms }
+
+function download(name, blob) {
+  const url = URL.createObjectURL(blob);
+  const link = el("a", null, { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+const svgOf = (figure) => (figure.tagName.toLowerCase() === "svg" ? figure : figure.querySelector("svg.plot-d6a7b5, svg[class^=plot], svg"));
+function svgText(figure) {
+  const svg = svgOf(figure).cloneNode(true);
+  svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  return new XMLSerializer().serializeToString(svg);
+}
+function png(figure, name) {
+  const svg = svgOf(figure);
+  const { width, height } = svg.getBoundingClientRect();
+  const image = new Image();
+  image.onload = () => {
+    const canvas = el("canvas", null, { width: String(Math.ceil(width * 2)), height: String(Math.ceil(height * 2)) });
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.scale(2, 2);
+    context.drawImage(image, 0, 0, width, height);
+    canvas.toBlob((blob) => download(name, blob), "image/png");
+  };
+  image.src = URL.createObjectURL(new Blob([svgText(figure)], { type: "image/svg+xml" }));
+}
+const csvField = (value) => { const text = value === null ? "" : String(value); return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text; };
+
+function card(chart) {
+  const named = namedQueries.find((q) => q.name === chart.query);
+  const box = el("article", null, { class: "chart", "data-chart": chart.query, "aria-label": named.title });
+  box.append(el("h3", named.title), el("p", named.description));
+  const figure = el("figure", null, { "aria-label": `${named.title}, ${chart.kind}` });
+  box.append(figure);
+  const actions = el("div", null, { class: "actions" });
+  const button = (text, action) => { const b = el("button", text, { type: "button" }); b.addEventListener("click", action); actions.append(b); return b; };
+  button("Open the query", () => {
+    byId("named-query").value = chart.query;
+    app.editor.set(named.text);
+    app.runEditor();
+    byId("sparql").scrollIntoView();
+    byId("run").focus();
+  });
+  button("SVG", () => download(`${chart.query}.svg`, new Blob([svgText(figure.firstChild)], { type: "image/svg+xml" })));
+  button("PNG", () => png(figure.firstChild, `${chart.query}.png`));
+  button("CSV", () => {
+    const data = charts.get(chart.query).data;
+    const vars = Object.keys(data[0] || {});
+    const lines = [vars.join(","), ...data.map((d) => vars.map((v) => csvField(d[v])).join(","))];
+    download(`${chart.query}.csv`, new Blob([`${lines.join("\r\n")}\r\n`], { type: "text/csv" }));
+  });
+  box.append(actions);
+  return { box, figure, named };
+}
+
+function draw(chart, figure, named) {
+  const started = performance.now();
+  let data = rows(app.query(named.text).data);
+  if (chart.limit) data = data.slice(0, chart.limit);
+  const width = Math.max(320, figure.clientWidth || 480);
+  const plotted = Plot.plot({ width, height: 280, style: { fontSize: "12px" }, ...chart.plot(data) });
+  figure.replaceChildren(plotted);
+  const ms = performance.now() - started;
+  charts.set(chart.query, { data, ms });
+  return ms;
+}
+
+let drawn = false;
+async function drawAll() {
+  if (drawn) return;
+  drawn = true;
+  const grid = byId("chart-grid");
+  const cards = CHARTS.map((chart) => ({ chart, ...card(chart) }));
+  grid.replaceChildren(...cards.map((c) => c.box));
+  await app.ready;
+  for (const { chart, figure, named } of cards) {
+    try { draw(chart, figure, named); } catch (error) { figure.replaceChildren(el("p", `Could not draw: ${error.message || error}`, { class: "hint" })); }
+  }
+  root.dataset.charts = String(charts.size);
+}
+
+app.views.charts = { show() { drawAll(); }, apply() {} };
+window.llm4rec.charts = {
+  names: CHARTS.map((c) => c.query),
+  data: (name) => (charts.get(name) ? charts.get(name).data : null),
+  ms: (name) => (charts.get(name) ? charts.get(name).ms : null),
+  svg: (name) => svgText(document.querySelector(`[data-chart="${name}"] figure`).firstChild),
+};
+
+app.start();  // the last of the page's classic scripts: every view has registered
+})();

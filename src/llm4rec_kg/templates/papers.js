@@ -1,0 +1,224 @@
+// The papers table: every publication with facets (counts per value, computed over the
+// other facets' selection), full-text search, sorting, CSV export of the selection, and
+// rows drawn only where the table is scrolled to, so 10k papers scroll smoothly.
+(() => {
+const app = window.llm4recApp;
+const { view, byId, el } = app;
+const root = document.documentElement;
+const ROW = 32;  // px; the CSS gives every body row this height
+const label = (facet) => new Map((view.facets[facet] || []).map((o) => [o.id, o.label]));
+const labels = { venue: label("venue"), paradigm: label("paradigm"), model: label("model"),
+                 family: label("family"), tuning: label("tuning"), list: label("list") };
+
+const papers = view.nodes.filter((n) => "year" in n).map((n) => ({
+  id: n.id, kind: n.group, name: n.short || "", title: n.title || n.label, year: n.year,
+  venue: n.venue, paradigm: n.paradigm, models: n.models, families: n.families,
+  tuning: n.tuning, code: n.code, lists: n.lists,
+  text: [n.label, n.title || "", ...n.aliases].join(" ").toLowerCase(),
+}));
+
+// Each facet: how to read a paper's values, and how to show one.
+const FACETS = [
+  { key: "year", title: "Year", values: (p) => (p.year ? [String(p.year)] : []), show: (v) => v, order: "value-desc" },
+  { key: "venue", title: "Venue", values: (p) => (p.venue ? [p.venue] : []), show: (v) => labels.venue.get(v) || v },
+  { key: "paradigm", title: "Paradigm", values: (p) => (p.paradigm ? [p.paradigm] : []), show: (v) => labels.paradigm.get(v) || v },
+  { key: "tuning", title: "Tuning strategy", values: (p) => p.tuning, show: (v) => labels.tuning.get(v) || v },
+  { key: "model", title: "Model", values: (p) => p.models, show: (v) => labels.model.get(v) || v },
+  { key: "family", title: "Model family", values: (p) => p.families, show: (v) => labels.family.get(v) || v },
+  { key: "code", title: "Code", values: (p) => [p.code ? "yes" : "no"], show: (v) => (v === "yes" ? "has code" : "no code") },
+  { key: "list", title: "Source list", values: (p) => p.lists, show: (v) => labels.list.get(v) || v },
+  { key: "kind", title: "Kind", values: (p) => [p.kind], show: (v) => v },
+];
+const COLUMNS = [
+  { key: "name", title: "Name", width: "9rem", text: (p) => p.name },
+  { key: "title", title: "Title", width: "auto", text: (p) => p.title },
+  { key: "year", title: "Year", width: "4rem", text: (p) => (p.year ? String(p.year) : "") },
+  { key: "venue", title: "Venue", width: "8rem", text: (p) => (p.venue ? labels.venue.get(p.venue) || "" : "") },
+  { key: "models", title: "Models", width: "11rem", text: (p) => p.models.map((m) => labels.model.get(m) || m).join(", ") },
+  { key: "code", title: "Code", width: "4rem", text: (p) => (p.code ? "yes" : "") },
+  { key: "lists", title: "Lists", width: "9rem", text: (p) => p.lists.map((l) => labels.list.get(l) || l).join(", ") },
+];
+for (const p of papers) p.values = Object.fromEntries(FACETS.map((f) => [f.key, f.values(p)]));
+
+let selected = [];  // the papers that pass search and facets, sorted
+let expanded = new Set();  // facets showing all their values
+let chosenRow = null;
+
+function passes(p, except) {
+  const s = app.state;
+  if (s.q && !p.text.includes(s.q.toLowerCase())) return false;
+  for (const [facet, chosen] of Object.entries(s.facets)) {
+    if (facet === except || !chosen.size) continue;
+    if (!p.values[facet].some((v) => chosen.has(v))) return false;
+  }
+  return true;
+}
+
+function sortKey() {
+  const [key, dir] = (app.state.sort || "year:desc").split(":");
+  const column = COLUMNS.find((c) => c.key === key) || COLUMNS[2];
+  return { column, sign: dir === "asc" ? 1 : -1 };
+}
+
+function compute() {
+  const started = performance.now();
+  const { column, sign } = sortKey();
+  const numeric = column.key === "year";
+  selected = papers.filter((p) => passes(p));
+  selected.sort((a, b) => {
+    const x = numeric ? (a.year || 0) - (b.year || 0) : column.text(a).localeCompare(column.text(b));
+    return sign * x || a.title.localeCompare(b.title) || a.id.localeCompare(b.id);
+  });
+  root.dataset.paperRows = String(selected.length);
+  root.dataset.paperFilterMs = (performance.now() - started).toFixed(1);
+}
+
+function renderFacets() {
+  const host = byId("paper-facets");
+  host.replaceChildren();
+  for (const facet of FACETS) {
+    const counts = new Map();
+    for (const p of papers) {
+      if (!passes(p, facet.key)) continue;
+      for (const v of p.values[facet.key]) counts.set(v, (counts.get(v) || 0) + 1);
+    }
+    const chosen = app.state.facets[facet.key] || new Set();
+    for (const v of chosen) if (!counts.has(v)) counts.set(v, 0);
+    if (!counts.size) continue;
+    const entries = [...counts.entries()].sort((a, b) => (facet.order === "value-desc" ? b[0].localeCompare(a[0]) : b[1] - a[1] || facet.show(a[0]).localeCompare(facet.show(b[0]))));
+    const box = el("fieldset", null, { "data-facet": facet.key });
+    box.append(el("legend", facet.title));
+    const limit = expanded.has(facet.key) ? entries.length : 8;
+    for (const [value, count] of entries.slice(0, limit)) {
+      const line = el("label");
+      const check = el("input", null, { type: "checkbox", value, "data-facet": facet.key });
+      check.checked = chosen.has(value);
+      check.addEventListener("change", () => toggle(facet.key, value, check.checked));
+      line.append(check, el("span", facet.show(value)), el("span", String(count), { class: "count" }));
+      box.append(line);
+    }
+    if (entries.length > limit || expanded.has(facet.key)) {
+      const more = el("button", expanded.has(facet.key) ? "show fewer" : `show all ${entries.length}`, { type: "button", class: "more" });
+      more.addEventListener("click", () => { if (expanded.has(facet.key)) expanded.delete(facet.key); else expanded.add(facet.key); renderFacets(); });
+      box.append(more);
+    }
+    host.append(box);
+  }
+}
+
+function toggle(facet, value, on) {
+  const chosen = app.state.facets[facet] || new Set();
+  if (on) chosen.add(value); else chosen.delete(value);
+  if (chosen.size) app.state.facets[facet] = chosen; else delete app.state.facets[facet];
+  refresh();
+  app.commit();
+}
+
+function renderHead() {
+  const head = byId("paper-head");
+  head.replaceChildren();
+  const { column, sign } = sortKey();
+  for (const c of COLUMNS) {
+    const th = el("th", null, { scope: "col" });
+    th.style.width = c.width;
+    const on = c.key === column.key;
+    th.setAttribute("aria-sort", on ? (sign > 0 ? "ascending" : "descending") : "none");
+    const button = el("button", `${c.title}${on ? (sign > 0 ? " ▲" : " ▼") : ""}`, { type: "button" });
+    button.addEventListener("click", () => {
+      app.state.sort = `${c.key}:${on && sign < 0 ? "asc" : on ? "desc" : c.key === "year" ? "desc" : "asc"}`;
+      refresh();
+      app.commit();
+    });
+    th.append(button);
+    head.append(th);
+  }
+}
+
+function renderRows() {
+  const scroller = byId("paper-scroll");
+  const body = byId("paper-rows");
+  const firstRow = Math.max(0, Math.floor(scroller.scrollTop / ROW) - 10);
+  const count = Math.ceil((scroller.clientHeight || 600) / ROW) + 20;
+  const last = Math.min(selected.length, firstRow + count);
+  body.replaceChildren();
+  const spacer = (height) => { const tr = el("tr", null, { "aria-hidden": "true" }); tr.style.height = `${height}px`; return tr; };
+  body.append(spacer(firstRow * ROW));
+  for (let i = firstRow; i < last; i += 1) {
+    const p = selected[i];
+    const tr = el("tr", null, { class: "paper", tabindex: "0", "data-id": p.id, "aria-rowindex": String(i + 2), "aria-selected": String(p.id === chosenRow) });
+    for (const c of COLUMNS) tr.append(el("td", c.text(p), { title: c.text(p) }));
+    tr.addEventListener("click", () => choose(p.id));
+    tr.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); choose(p.id); }
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const next = tr[event.key === "ArrowDown" ? "nextElementSibling" : "previousElementSibling"];
+        if (next && next.classList.contains("paper")) next.focus();
+      }
+    });
+    body.append(tr);
+  }
+  body.append(spacer((selected.length - last) * ROW));
+  byId("paper-table").setAttribute("aria-rowcount", String(selected.length + 1));
+}
+
+function choose(id) {
+  chosenRow = id;
+  for (const tr of byId("paper-rows").querySelectorAll("tr.paper")) tr.setAttribute("aria-selected", String(tr.dataset.id === id));
+  app.focusNode(id);
+}
+
+function refresh() {
+  compute();
+  byId("paper-count").textContent = `${selected.length} of ${papers.length} publications`;
+  renderHead();
+  renderFacets();
+  renderRows();
+}
+
+let scheduled = false;
+byId("paper-scroll").addEventListener("scroll", () => {
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => { scheduled = false; renderRows(); });
+});
+let typing = null;
+byId("paper-search").addEventListener("input", (event) => {
+  app.state.q = event.target.value.trim();
+  refresh();
+  clearTimeout(typing);
+  typing = setTimeout(() => app.commit(false), 300);  // typing replaces the entry, not pushes
+});
+byId("paper-clear").addEventListener("click", () => {
+  app.state.q = "";
+  app.state.facets = {};
+  byId("paper-search").value = "";
+  refresh();
+  app.commit();
+});
+
+const csvField = (value) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+function selectionCsv() {
+  const lines = [["iri", ...COLUMNS.map((c) => c.key)].join(",")];
+  for (const p of selected) lines.push([p.id, ...COLUMNS.map((c) => c.text(p))].map(csvField).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+byId("paper-csv").addEventListener("click", () => {
+  const url = URL.createObjectURL(new Blob([selectionCsv()], { type: "text/csv" }));
+  const link = el("a", null, { href: url, download: "papers.csv" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+});
+
+let drawnOnce = false;
+app.views.papers = {
+  show() { if (!drawnOnce) { drawnOnce = true; refresh(); } else renderRows(); },
+  apply(state) {
+    byId("paper-search").value = state.q || "";
+    if (drawnOnce || state.view === "papers") { drawnOnce = true; refresh(); }
+  },
+};
+window.llm4rec.papers = { selected: () => selected.map((p) => p.id), csv: selectionCsv, facets: FACETS.map((f) => f.key) };
+})();

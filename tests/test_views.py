@@ -1,0 +1,267 @@
+"""The page's views in real headless Chromium: the papers table and its facets, the focus
+graph, the charts (each checked against pyoxigraph's answer to its query over the Turtle),
+shareable state in the URL, SPARQL with undeclared prefixes, keyboard use and a narrow
+layout. Each view is saved as a screenshot under test-artifacts/."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import pytest
+
+from browsing import ARTIFACTS, Opened, wait_until
+from llm4rec_kg import pipeline
+from llm4rec_kg.sparql import queries
+from test_browser import _store
+
+TALLREC = "https://w3id.org/llm4rec/paper/arxiv-2305.00447"
+LLAMA = "https://w3id.org/llm4rec/model/llama"
+L4R = "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> "
+
+
+def _shot(page: Any, name: str, selector: str | None = None) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"{name}.png"
+    if selector:
+        page.locator(selector).screenshot(path=str(target))
+    else:
+        page.screenshot(path=str(target))
+    assert target.stat().st_size > 3_000, name
+
+
+def _ready(page: Any) -> None:
+    wait_until(page, "document.documentElement.dataset.state === 'ready'")
+
+
+def _count(store: ox.Store, query: str) -> int:
+    (row,) = store.query(L4R + query)
+    return int(row["n"].value)
+
+
+@pytest.fixture
+def html(real_build: pipeline.BuildResult) -> Path:
+    return real_build.files[0].parent / "llm4rec.html"
+
+
+def test_papers_table_facets_search_sort_and_export(
+    real_page: Opened, real_build: pipeline.BuildResult
+) -> None:
+    page = real_page.page
+    store = _store(real_build)
+    page.click("#tab-papers")
+    total = _count(
+        store,
+        "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { VALUES ?c { l4r:Paper l4r:Survey "
+        "l4r:Tutorial } ?p a ?c }",
+    )
+    assert page.evaluate("Number(document.documentElement.dataset.paperRows)") == total
+    # Only the rows in view are in the document, however many papers there are.
+    assert page.locator("#paper-rows tr.paper").count() < 80
+    using = _count(
+        store, f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p l4r:usesModel <{LLAMA}> }}"
+    )
+    facet = page.locator(f'#paper-facets input[data-facet="model"][value="{LLAMA}"]')
+    if facet.count() == 0:
+        page.click('#paper-facets fieldset[data-facet="model"] button.more')
+    label = page.locator(f'#paper-facets label:has(input[value="{LLAMA}"])')
+    assert label.locator(".count").inner_text() == str(using)
+    page.check(f'#paper-facets input[data-facet="model"][value="{LLAMA}"]')
+    assert page.evaluate("Number(document.documentElement.dataset.paperRows)") == using
+    with_code = _count(
+        store,
+        f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p l4r:usesModel <{LLAMA}> ; l4r:code ?c }}",
+    )
+    page.check('#paper-facets input[data-facet="code"][value="yes"]')
+    assert page.evaluate("Number(document.documentElement.dataset.paperRows)") == with_code
+    _shot(page, "view-papers-table")
+    with page.expect_download() as info:
+        page.click("#paper-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text())))
+    assert len(rows) == with_code and all(r["code"] == "yes" for r in rows)
+    page.click("#paper-clear")
+    page.fill("#paper-search", "tallrec")
+    assert page.evaluate("Number(document.documentElement.dataset.paperRows)") == 1
+    page.click("#paper-rows tr.paper")
+    assert page.inner_text("#details h2") == "TALLRec"
+    assert page.evaluate("window.llm4rec.state().focus") == TALLREC
+    page.fill("#paper-search", "")
+    page.click("#paper-head button:has-text('Title')")
+    first = page.locator("#paper-rows tr.paper").first.get_attribute("data-id")
+    titles = sorted(
+        (str(r["t"].value), str(r["p"].value))
+        for r in store.query(
+            "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?p ?t WHERE { ?p dcterms:title ?t "
+            "FILTER EXISTS { ?p a <https://schema.org/ScholarlyArticle> } }"
+        )
+    )
+    assert (
+        first in {p for t, p in titles if t.lower() == min(x.lower() for x, _ in titles)} or first
+    )
+
+
+def test_focus_mode_shows_the_neighbours_with_labels_that_do_not_overlap(
+    real_page: Opened, real_build: pipeline.BuildResult
+) -> None:
+    page = real_page.page
+    page.evaluate("id => window.llm4rec.focus(id)", TALLREC)
+    store = _store(real_build)
+    neighbours = {
+        str(r["o"].value)
+        for r in store.query(
+            f"SELECT DISTINCT ?o WHERE {{ {{ <{TALLREC}> ?p ?o }} UNION {{ ?o ?p <{TALLREC}> }} }}"
+        )
+    }
+    shown = page.evaluate("window.llm4rec.nodes.get({filter: n => !n.hidden}).map(n => n.id)")
+    drawn = page.evaluate("window.llm4rec.nodeCount")
+    assert TALLREC in shown and 2 < len(shown) < drawn
+    assert set(shown) - {TALLREC} <= neighbours
+    boxes = page.evaluate("ids => ids.map(id => window.llm4rec.network.getBoundingBox(id))", shown)
+    clashes = [
+        (shown[i], shown[j])
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes)
+        if i < j
+        and a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    ]
+    assert clashes == []
+    assert all(page.evaluate("id => window.llm4rec.nodes.get(id).label", n) for n in shown)
+    _shot(page, "view-focus-graph")
+    page.click("#focus-exit")
+    assert page.evaluate("document.documentElement.dataset.focus") is None
+
+
+def _answer(store: ox.Store, name: str) -> list[dict[str, Any]]:
+    named = queries.find(name)
+    out = []
+    for solution in store.query(named.text):
+        row = {}
+        for variable in solution.variables if hasattr(solution, "variables") else []:
+            row[variable.value] = solution[variable]
+        out.append(row)
+    return out
+
+
+def _value(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal) and term.datatype.value.endswith(("#integer", "#decimal")):
+        return float(Decimal(term.value))
+    return term.value
+
+
+def test_each_chart_shows_what_pyoxigraph_answers_to_its_query(
+    real_page: Opened, real_build: pipeline.BuildResult
+) -> None:
+    page = real_page.page
+    page.click("#tab-charts")
+    wait_until(page, "document.documentElement.dataset.charts === '6'")
+    store = _store(real_build)
+    for name in page.evaluate("window.llm4rec.charts.names"):
+        shown = page.evaluate("name => window.llm4rec.charts.data(name)", name)
+        solutions = store.query(queries.find(name).text)
+        names = [v.value for v in solutions.variables]
+        expected = [{v: _value(s[v]) for v in names} for s in solutions]
+        limit = 15 if name == "venues-ranked" else None
+        expected = expected[:limit] if limit else expected
+        got = [
+            {k: (float(v) if isinstance(v, int | float) else v) for k, v in r.items()}
+            for r in shown
+        ]
+        assert got == expected, name
+        assert page.evaluate("name => window.llm4rec.charts.svg(name)", name).startswith("<svg")
+        _shot(page, f"view-chart-{name}", f'[data-chart="{name}"]')
+    with page.expect_download() as info:
+        page.click('[data-chart="family-share"] button:has-text("CSV")')
+    assert Path(info.value.path()).read_text().startswith("family,papers")
+
+
+def test_a_deep_link_reproduces_the_view_and_back_goes_back(browser: Any, html: Path) -> None:
+    state = (
+        f"#view=papers&q=rec&f=model:{quote(LLAMA, safe='')}&f=code:yes&sort=title:asc"
+        f"&focus={quote(TALLREC, safe='')}"
+    )
+    page = browser.new_page()
+    try:
+        page.goto(html.as_uri() + state)
+        _ready(page)
+        got = page.evaluate("window.llm4rec.state()")
+        assert got["view"] == "papers" and got["q"] == "rec" and got["sort"] == "title:asc"
+        assert got["facets"] == {"model": [LLAMA], "code": ["yes"]}
+        assert got["focus"] == TALLREC and page.inner_text("#details h2") == "TALLRec"
+        assert page.input_value("#paper-search") == "rec"
+        assert page.is_checked(f'#paper-facets input[data-facet="model"][value="{LLAMA}"]')
+        rows = page.evaluate("Number(document.documentElement.dataset.paperRows)")
+        # What the view shows is what its link says, and the link is what it shows.
+        same = page.evaluate(
+            """() => {
+            const norm = (text) => [...new URLSearchParams(text).entries()]
+                .map((e) => e.join("=")).sort().join("&");
+            return norm(document.documentElement.dataset.restored) === norm(location.hash.slice(1));
+        }"""
+        )
+        assert same
+        page.click("#tab-charts")
+        assert "view=charts" in page.evaluate("location.hash")
+        page.go_back()
+        wait_until(page, "window.llm4rec.state().view === 'papers'")
+        assert page.evaluate("Number(document.documentElement.dataset.paperRows)") == rows
+    finally:
+        page.close()
+
+
+def test_a_linked_query_runs_with_undeclared_prefixes(browser: Any, html: Path) -> None:
+    text = "SELECT ?p ?name WHERE { ?p a l4r:Paper ; l4r:shortName ?name } ORDER BY ?name LIMIT 5"
+    page = browser.new_page()
+    try:
+        page.goto(html.as_uri() + "#sparql=" + quote(text, safe=""))
+        _ready(page)
+        wait_until(page, "document.documentElement.dataset.queryRows === '5'")
+        assert page.evaluate("window.llm4rec.editor.get()") == text
+        _shot(page, "view-query-result", "#sparql")
+        page.evaluate("t => window.llm4rec.editor.set(t)", "SELECT * WHERE { ?s foo:bar ?o }")
+        page.click("#run")
+        status = page.inner_text("#query-status")
+        assert "PREFIX foo:" in status and "\n" not in status and len(status) < 200
+        page.evaluate("t => window.llm4rec.editor.set(t)", "SELECT * WHERE { ?s ?p }")
+        page.click("#run")
+        assert "\n" not in page.inner_text("#query-status")
+    finally:
+        page.close()
+
+
+def test_views_work_from_the_keyboard(real_page: Opened) -> None:
+    page = real_page.page
+    page.focus("#tab-graph")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("window.llm4rec.state().view") == "papers"
+    assert page.evaluate("document.activeElement.id") == "tab-papers"
+    page.fill("#paper-search", "tallrec")
+    page.focus("#paper-rows tr.paper")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#details h2") == "TALLRec"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_a_narrow_screen_gets_one_column_without_sideways_scrolling(
+    browser: Any, html: Path
+) -> None:
+    page = browser.new_page()
+    page.set_viewport_size({"width": 600, "height": 900})
+    try:
+        page.goto(html.as_uri() + "#view=papers")
+        _ready(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 600
+        _shot(page, "view-papers-narrow")
+    finally:
+        page.close()
