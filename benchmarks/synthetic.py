@@ -22,6 +22,8 @@ import yaml
 from llm4rec_kg.catalog import Catalog, load_catalog, rows
 from llm4rec_kg.readers.shapes import SourceRow
 
+REAL_CATALOG = Path(__file__).resolve().parent.parent / "catalog"
+
 LIST = "synthetic"
 SNAPSHOT = "synthetic-0000000"
 
@@ -48,6 +50,8 @@ def _curated(papers: int, rng: random.Random) -> dict[str, dict[str, Any]]:
                 "supervised-fine-tuning": {"label": "Supervised Fine-Tuning"},
             },
         },
+        # The model-role scheme is the project's own vocabulary: the real one, as it is.
+        "role": yaml.safe_load((REAL_CATALOG / "concepts.yaml").read_text("utf-8"))["role"],
     }
     sources = {
         LIST: {

@@ -120,6 +120,7 @@ async function drawAll() {
   const grid = byId("chart-grid");
   const cards = CHARTS.map((chart) => ({ chart, ...card(chart) }));
   grid.replaceChildren(...cards.map((c) => c.box));
+  requestAnimationFrame(() => app.painted());
   await app.ready;
   for (const { chart, figure, named } of cards) {
     try { draw(chart, figure, named); } catch (error) { figure.replaceChildren(el("p", `Could not draw: ${error.message || error}`, { class: "hint" })); }

@@ -27,13 +27,13 @@ let lastResult = null;
 // back button steps through it: the view, the selected entity (and how many hops), the
 // papers' search, facets and sort, and the query last run.
 const app = {
-  state: { view: "graph", focus: null, hops: 1, q: "", facets: {}, sort: "", sparql: null },
+  state: { view: null, focus: null, hops: 1, q: "", facets: {}, sort: "", sparql: null },
   views: {},  // name -> { show(), apply(state) }, registered by papers.js and charts.js
   restoring: false,
   encode() {
     const s = this.state;
     const params = new URLSearchParams();
-    if (s.view !== "graph") params.set("view", s.view);
+    if (s.view !== FIRST_VIEW) params.set("view", s.view);
     if (s.focus) params.set("focus", s.focus);
     if (s.hops > 1) params.set("hops", String(s.hops));
     if (s.q) params.set("q", s.q);
@@ -58,8 +58,8 @@ function decodeState(hash) {
     const at = item.indexOf(":");
     if (at > 0) (facets[item.slice(0, at)] ||= new Set()).add(item.slice(at + 1));
   }
-  const view = ["graph", "papers", "charts"].includes(params.get("view")) ? params.get("view") : "graph";
-  return { view, focus: params.get("focus"), hops: params.get("hops") === "2" ? 2 : 1, q: params.get("q") || "",
+  const shown = ["graph", "papers", "charts"].includes(params.get("view")) ? params.get("view") : FIRST_VIEW;
+  return { view: shown, focus: params.get("focus"), hops: params.get("hops") === "2" ? 2 : 1, q: params.get("q") || "",
            facets, sort: params.get("sort") || "", sparql: params.get("sparql") };
 }
 
@@ -114,7 +114,7 @@ const EDGE = "#c3c9d4";
 const edges = new vis.DataSet(view.edges.map(([from, to, p], i) => ({
   id: i, from: view.nodes[from].id, to: view.nodes[to].id, title: view.predicates[p],
 })));
-const network = new vis.Network(byId("graph"), { nodes, edges }, {
+const NETWORK_OPTIONS = {
   physics: false,
   groups: Object.fromEntries(view.classes.map((c) => [c.name, { color: { background: c.color, border: c.color } }])),
   layout: { improvedLayout: false },
@@ -125,16 +125,35 @@ const network = new vis.Network(byId("graph"), { nodes, edges }, {
            arrows: { to: { enabled: false } } },
   interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: view.nodes.length > 2000,
                  hideEdgesOnZoom: view.nodes.length > 2000, keyboard: { enabled: true, bindToWindow: false } },
-});
-network.once("afterDrawing", () => {
+};
+
+// The first paint of whichever view opens first; the SPARQL engine loads after it.
+function painted() {
+  if (root.dataset.drawnMs) return;
   // Milliseconds since navigation started, so HTML parsing is counted too.
   root.dataset.drawnMs = String(Math.round(performance.now()));
   root.dataset.scriptMs = String(Math.round(performance.now() - started));
   resolveDrawn();
-});
-new ResizeObserver(() => network.redraw()).observe(byId("graph"));
-network.on("hoverEdge", (params) => edges.update({ id: params.edge, label: edges.get(params.edge).title }));
-network.on("blurEdge", (params) => edges.update({ id: params.edge, label: "" }));
+}
+
+// vis-network is made when the graph is first shown: at ten thousand nodes making it takes
+// over a second, which a page that opens on the papers table need not wait for.
+let network = null;
+function ensureNetwork() {
+  if (network) return network;
+  network = new vis.Network(byId("graph"), { nodes, edges }, NETWORK_OPTIONS);
+  network.once("afterDrawing", () => {
+    root.dataset.graphMs = String(Math.round(performance.now()));
+    painted();
+  });
+  new ResizeObserver(() => network.redraw()).observe(byId("graph"));
+  network.on("hoverEdge", (params) => edges.update({ id: params.edge, label: edges.get(params.edge).title }));
+  network.on("blurEdge", (params) => edges.update({ id: params.edge, label: "" }));
+  network.on("click", (params) => { if (params.nodes.length) focusNode(params.nodes[0]); });
+  return network;
+}
+// A large graph opens on the papers table; a small one on the graph.
+const FIRST_VIEW = view.nodes.length > 5000 ? "papers" : "graph";
 
 // Focus mode: the entity and its neighbours (one or two hops), alone, on rings wide
 // enough that no two labels overlap, with the entity's own links drawn dark.
@@ -184,7 +203,7 @@ function enterFocus(id, hops = focus ? focus.hops : 1) {
   byId("focus-hops").checked = hops > 1;
   root.dataset.focus = id;
   root.dataset.focusShown = String(shown.size);
-  network.selectNodes([id]);
+  ensureNetwork().selectNodes([id]);
   network.fit({ nodes: [...shown], animation: false });
 }
 
@@ -198,7 +217,7 @@ function leaveFocus(restore = true) {
   focus = null;
   byId("focus-bar").hidden = true;
   delete root.dataset.focus;
-  if (restore) { applyFilters(); network.fit({ animation: false }); }
+  if (restore) { applyFilters(); if (network) network.fit({ animation: false }); }
 }
 byId("focus-exit").addEventListener("click", () => { leaveFocus(); app.state.focus = null; app.commit(); });
 byId("focus-hops").addEventListener("change", (event) => {
@@ -222,13 +241,11 @@ function highlight(ids) {
   const present = ids.filter((id) => nodeIndex.has(id));
   if (present.length) leaveFocus(false);
   nodes.update(present.map((id) => ({ id, hidden: false })));
-  network.selectNodes(present, false);
   root.dataset.highlighted = String(present.length);
-  if (present.length) network.fit({ nodes: present, animation: false, maxZoomLevel: 1.2 });
+  if (network) network.selectNodes(present, false);
+  if (network && present.length) network.fit({ nodes: present, animation: false, maxZoomLevel: 1.2 });
   return present;
 }
-
-network.on("click", (params) => { if (params.nodes.length) focusNode(params.nodes[0]); });
 
 // ------------------------------------------------------------------ details
 
@@ -587,7 +604,7 @@ function setView(name, { push = true } = {}) {
   }
   root.dataset.view = name;
   if (name === "graph") {
-    network.redraw();
+    ensureNetwork().redraw();
     if (app.state.focus && (!focus || focus.id !== app.state.focus)) enterFocus(app.state.focus, app.state.hops);
   }
   if (app.views[name]) app.views[name].show();
@@ -630,7 +647,7 @@ function restore(hash) {
 window.addEventListener("popstate", () => restore(location.hash));
 
 Object.assign(app, {
-  view, namedQueries, byId, el, shorten, drawn, started, ready, focusNode, showDetails, setView,
+  view, namedQueries, byId, el, shorten, drawn, started, ready, focusNode, showDetails, setView, painted,
   editor, runEditor, execute, highlight,
   query(text) { return execute(text); },
   setStore(engineStore, makeNamedNode) {
@@ -653,7 +670,7 @@ window.llm4recApp = app;
 window.llm4rec = {
   ready,
   nodeCount: view.nodes.length,
-  network,
+  get network() { return ensureNetwork(); },
   nodes,
   focus: focusNode,
   leaveFocus,

@@ -44,15 +44,9 @@ let selected = [];  // the papers that pass search and facets, sorted
 let expanded = new Set();  // facets showing all their values
 let chosenRow = null;
 
-function passes(p, except) {
-  const s = app.state;
-  if (s.q && !p.text.includes(s.q.toLowerCase())) return false;
-  for (const [facet, chosen] of Object.entries(s.facets)) {
-    if (facet === except || !chosen.size) continue;
-    if (!p.values[facet].some((v) => chosen.has(v))) return false;
-  }
-  return true;
-}
+let counts = new Map();  // facet -> value -> papers, under the other facets' selection
+const collator = new Intl.Collator(undefined, { sensitivity: "base" });
+const orders = new Map();  // "column:dir" -> every paper in that order, made when first asked
 
 function sortKey() {
   const [key, dir] = (app.state.sort || "year:desc").split(":");
@@ -60,15 +54,39 @@ function sortKey() {
   return { column, sign: dir === "asc" ? 1 : -1 };
 }
 
+function ordered() {
+  const { column, sign } = sortKey();
+  const name = `${column.key}:${sign}`;
+  if (!orders.has(name)) {
+    const numeric = column.key === "year";
+    const keyed = papers.map((p) => [numeric ? p.year || 0 : column.text(p), p]);
+    keyed.sort((a, b) => sign * (numeric ? a[0] - b[0] : collator.compare(a[0], b[0]))
+      || collator.compare(a[1].title, b[1].title) || (a[1].id < b[1].id ? -1 : 1));
+    orders.set(name, keyed.map(([, p]) => p));
+  }
+  return orders.get(name);
+}
+
+// One pass over the papers: a paper that passes every facet counts in all of them; one that
+// fails a single facet counts only in that one (so each facet's counts ignore its own
+// selection, as faceted search does); the selection keeps the chosen sort order.
 function compute() {
   const started = performance.now();
-  const { column, sign } = sortKey();
-  const numeric = column.key === "year";
-  selected = papers.filter((p) => passes(p));
-  selected.sort((a, b) => {
-    const x = numeric ? (a.year || 0) - (b.year || 0) : column.text(a).localeCompare(column.text(b));
-    return sign * x || a.title.localeCompare(b.title) || a.id.localeCompare(b.id);
-  });
+  const q = (app.state.q || "").toLowerCase();
+  const active = Object.entries(app.state.facets).filter(([, chosen]) => chosen.size);
+  counts = new Map(FACETS.map((f) => [f.key, new Map()]));
+  const add = (facet, p) => { const c = counts.get(facet); for (const v of p.values[facet]) c.set(v, (c.get(v) || 0) + 1); };
+  const passing = new Set();
+  for (const p of papers) {
+    if (q && !p.text.includes(q)) continue;
+    let failed = null;
+    let fails = 0;
+    for (const [facet, chosen] of active) {
+      if (!p.values[facet].some((v) => chosen.has(v))) { fails += 1; failed = facet; if (fails > 1) break; }
+    }
+    if (fails === 0) { passing.add(p); for (const f of FACETS) add(f.key, p); } else if (fails === 1) add(failed, p);
+  }
+  selected = ordered().filter((p) => passing.has(p));
   root.dataset.paperRows = String(selected.length);
   root.dataset.paperFilterMs = (performance.now() - started).toFixed(1);
 }
@@ -77,15 +95,11 @@ function renderFacets() {
   const host = byId("paper-facets");
   host.replaceChildren();
   for (const facet of FACETS) {
-    const counts = new Map();
-    for (const p of papers) {
-      if (!passes(p, facet.key)) continue;
-      for (const v of p.values[facet.key]) counts.set(v, (counts.get(v) || 0) + 1);
-    }
+    const found = new Map(counts.get(facet.key));
     const chosen = app.state.facets[facet.key] || new Set();
-    for (const v of chosen) if (!counts.has(v)) counts.set(v, 0);
-    if (!counts.size) continue;
-    const entries = [...counts.entries()].sort((a, b) => (facet.order === "value-desc" ? b[0].localeCompare(a[0]) : b[1] - a[1] || facet.show(a[0]).localeCompare(facet.show(b[0]))));
+    for (const v of chosen) if (!found.has(v)) found.set(v, 0);
+    if (!found.size) continue;
+    const entries = [...found.entries()].sort((a, b) => (facet.order === "value-desc" ? b[0].localeCompare(a[0]) : b[1] - a[1] || facet.show(a[0]).localeCompare(facet.show(b[0]))));
     const box = el("fieldset", null, { "data-facet": facet.key });
     box.append(el("legend", facet.title));
     const limit = expanded.has(facet.key) ? entries.length : 8;
@@ -214,7 +228,10 @@ byId("paper-csv").addEventListener("click", () => {
 
 let drawnOnce = false;
 app.views.papers = {
-  show() { if (!drawnOnce) { drawnOnce = true; refresh(); } else renderRows(); },
+  show() {
+    if (!drawnOnce) { drawnOnce = true; refresh(); } else renderRows();
+    requestAnimationFrame(() => app.painted());
+  },
   apply(state) {
     byId("paper-search").value = state.q || "";
     if (drawnOnce || state.view === "papers") { drawnOnce = true; refresh(); }
