@@ -53,6 +53,12 @@ def test_papers_csv_has_one_row_per_publication_as_the_graph_says(
         models = {_label(turtle, m) for m in turtle.objects(paper, L4R.usesModel)}
         listed = {re.sub(r" \([^)]*\)$", "", m) for m in row["models"].split("; ") if m}
         assert listed == models, paper
+        families = {
+            _label(turtle, f)
+            for m in turtle.objects(paper, L4R.usesModel)
+            for f in turtle.objects(m, L4R.family)
+        }
+        assert set(filter(None, row["families"].split("; "))) == families, paper
         code = {str(turtle.value(r, SDO.codeRepository)) for r in turtle.objects(paper, L4R.code)}
         code |= {str(link) for link in turtle.objects(paper, L4R.codeLink)}
         assert set(filter(None, row["code"].split("; "))) == code

@@ -1,6 +1,6 @@
 """Flat exports for people who live in spreadsheets and reference managers, all read from
-the graph by one SPARQL query (``sparql/flat_papers.rq``), so they say what the graph says,
-corrections applied:
+the graph by SPARQL (``sparql/flat_papers.rq`` and ``flat_values.rq``), so they say what
+the graph says, corrections applied:
 
 - ``papers.csv``: one row per publication, with its identifiers, venue, year, models (with
   their roles), code and the lists that give it;
@@ -8,6 +8,9 @@ corrections applied:
   not give them, and none are invented);
 - ``papers.md``: the merged catalog as an awesome-list table in the WLiK list's columns, so
   fixes can be proposed upstream.
+
+Single-valued fields come from ``flat_papers.rq``, the others from ``flat_values.rq`` as
+(paper, field, value) rows, so no field multiplies another's rows.
 """
 
 from __future__ import annotations
@@ -25,7 +28,6 @@ from llm4rec_kg.resources import internal_query
 L4R = "https://w3id.org/llm4rec/ontology#"
 DATACITE_ARXIV = "https://doi.org/10.48550/"
 DOI = "https://doi.org/"
-SEPARATOR = "\x1f"
 KINDS = {L4R + "Paper": "paper", L4R + "Survey": "survey", L4R + "Tutorial": "tutorial"}
 CSV_COLUMNS = (
     "iri",
@@ -78,9 +80,20 @@ def store_of(ntriples: str) -> ox.Store:
 
 
 def publications(store: ox.Store) -> list[Publication]:
-    solutions = store.query(internal_query("flat_papers"))
+    values: dict[str, dict[str, set[str]]] = {}
+    for row in _select(store, "flat_values"):
+        fields = values.setdefault(_value(row, "paper"), {})
+        fields.setdefault(_value(row, "field"), set()).add(_value(row, "value"))
+    return [
+        _publication(row, values.get(_value(row, "paper"), {}))
+        for row in _select(store, "flat_papers")
+    ]
+
+
+def _select(store: ox.Store, name: str) -> ox.QuerySolutions:
+    solutions = store.query(internal_query(name))
     assert isinstance(solutions, ox.QuerySolutions)
-    return [_publication(row) for row in solutions]
+    return solutions
 
 
 def _value(row: Any, name: str) -> str:
@@ -88,18 +101,16 @@ def _value(row: Any, name: str) -> str:
     return "" if term is None else str(term.value)
 
 
-def _many(row: Any, name: str) -> tuple[str, ...]:
-    text = _value(row, name)
-    return tuple(sorted(set(text.split(SEPARATOR)) - {""}))
+def _publication(row: Any, many: dict[str, set[str]]) -> Publication:
+    def sorted_values(name: str) -> tuple[str, ...]:
+        return tuple(sorted(many.get(name, set()) - {""}))
 
-
-def _publication(row: Any) -> Publication:
-    same = _many(row, "same_as")
+    same = sorted_values("same_as")
     dois = [s[len(DOI) :] for s in same if s.startswith(DOI) and not s.startswith(DATACITE_ARXIV)]
     year = _value(row, "year")
     code = tuple(
         (url, language)
-        for url, _, language in sorted(c.partition("\x1e") for c in _many(row, "code"))
+        for url, _, language in sorted(c.partition("\x1e") for c in sorted_values("code"))
     )
     return Publication(
         iri=_value(row, "paper"),
@@ -108,18 +119,18 @@ def _publication(row: Any) -> Publication:
         short_name=_value(row, "short"),
         year=int(year) if year else None,
         venue=_value(row, "venue_label"),
-        venue_types=tuple(t.removeprefix(L4R) for t in _many(row, "venue_types")),
+        venue_types=tuple(t.removeprefix(L4R) for t in sorted_values("venue_types")),
         publisher=_value(row, "publisher_label"),
         arxiv=_value(row, "arxiv"),
         doi=dois[0] if dois else "",
         url=_value(row, "url"),
         paradigm=_value(row, "paradigm"),
-        models=_many(row, "models"),
-        uses=_many(row, "uses"),
-        families=_many(row, "families"),
-        tuning=_many(row, "tuning"),
+        models=sorted_values("models"),
+        uses=sorted_values("uses"),
+        families=sorted_values("families"),
+        tuning=sorted_values("tuning"),
         code=code,
-        lists=tuple(sorted(i.rsplit("/", 1)[-1] for i in _many(row, "lists"))),
+        lists=tuple(sorted(i.rsplit("/", 1)[-1] for i in sorted_values("lists"))),
     )
 
 
