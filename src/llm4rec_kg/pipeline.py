@@ -19,7 +19,7 @@ from llm4rec_kg import DEFAULT_BASE
 from llm4rec_kg.batch import without_cyclic_gc
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
 from llm4rec_kg.progress import QUIET, Progress
-from llm4rec_kg.publish import EXPORT_NAMES, freshness
+from llm4rec_kg.publish import BUILT, freshness
 from llm4rec_kg.sparql.results import Result, Term
 
 # The stages behind validate and build load rdflib and the catalog; query, serve and push
@@ -56,10 +56,6 @@ class BuildResult:
     @property
     def up_to_date(self) -> bool:
         return self.validated is None
-
-
-# Every file a build writes; the stamp of its inputs goes with them.
-BUILT = (*EXPORT_NAMES, "llm4rec.html")
 
 
 @without_cyclic_gc

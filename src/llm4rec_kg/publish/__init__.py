@@ -12,3 +12,23 @@ EXPORT_NAMES = (
     "papers.md",
     "void.ttl",
 )
+PAGE = "llm4rec.html"  # the offline explorer
+BUILT = (*EXPORT_NAMES, PAGE)
+RDF_DUMPS = EXPORT_NAMES[:3]  # the graph itself, in three syntaxes
+
+# Each export's media type and the specification it conforms to: what the VoID says of it,
+# and what the endpoint and the static site serve it as.
+MEDIA_TYPES: dict[str, tuple[str, str]] = {
+    "llm4rec.ttl": ("text/turtle", "https://www.w3.org/TR/turtle/"),
+    "llm4rec.nt": ("application/n-triples", "https://www.w3.org/TR/n-triples/"),
+    "llm4rec.jsonld": ("application/ld+json", "https://www.w3.org/TR/json-ld11/"),
+    "quality.json": ("application/json", "https://www.rfc-editor.org/rfc/rfc8259"),
+    "quality.ttl": ("text/turtle", "https://www.w3.org/TR/shacl/"),
+    "papers.csv": ("text/csv", "https://www.rfc-editor.org/rfc/rfc4180"),
+    "papers.csl.json": (
+        "application/vnd.citationstyles.csl+json",
+        "https://resource.citationstyles.org/schema/v1.0/input/json/csl-data.json",
+    ),
+    "papers.md": ("text/markdown", "https://github.github.com/gfm/"),
+    "void.ttl": ("text/turtle", "https://www.w3.org/TR/void/"),
+}

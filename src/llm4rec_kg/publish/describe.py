@@ -38,18 +38,35 @@ def text(node: Any) -> str:
     return str(getattr(node, "value", node))
 
 
-def resolvable_store(data_nt: bytes, exports: Path | None) -> ox.Store:
-    """The data, and from an exports directory the dataset description and quality report,
-    with the ontology: every IRI they mint."""
+def add_descriptions(store: ox.Store, exports: Path | None) -> ox.Store:
+    """Add to a store of the data what the resolvable graph holds besides: from an exports
+    directory the dataset description and quality report, and the ontology."""
     from llm4rec_kg.resources import ontology_file
 
-    store = ox.Store()
-    store.bulk_load(data_nt, format=ox.RdfFormat.N_TRIPLES)
     for name in DESCRIBED_FILES:
         if exports is not None and (exports / name).is_file():
             store.bulk_load(path=str(exports / name), format=ox.RdfFormat.TURTLE)
     store.bulk_load(path=str(ontology_file("llm4rec.ttl")), format=ox.RdfFormat.TURTLE)
     return store
+
+
+def resolvable_store(data_nt: bytes, exports: Path | None) -> ox.Store:
+    """The data with its descriptions: every IRI the exports mint."""
+    store = ox.Store()
+    store.bulk_load(data_nt, format=ox.RdfFormat.N_TRIPLES)
+    return add_descriptions(store, exports)
+
+
+def objects(store: ox.Store, subject: str, predicate: str) -> list[Any]:
+    """The objects of a subject's predicate, in a stable order (by lexical value)."""
+    quads = store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None)
+    return sorted((q.object for q in quads), key=text)
+
+
+def first(store: ox.Store, subject: str, predicate: str) -> str:
+    """The first of those objects' lexical value, "" when there is none."""
+    found = objects(store, subject, predicate)
+    return text(found[0]) if found else ""
 
 
 @dataclass

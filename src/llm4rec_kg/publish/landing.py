@@ -3,6 +3,7 @@ dumps (size and checksum), the changelog and how to query the graph."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from llm4rec_kg.namespaces import compact, display_prefixes
+from llm4rec_kg.publish.describe import first, objects
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -18,57 +20,45 @@ SPDX = "http://spdx.org/rdf/terms#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 
-class _Values:
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
-
-    def all(self, subject: str, predicate: str) -> list[Any]:
-        quads = self.store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None)
-        return sorted((q.object for q in quads), key=lambda o: str(o.value))
-
-    def one(self, subject: str, predicate: str) -> str:
-        found = self.all(subject, predicate)
-        return str(found[0].value) if found else ""
-
-
 def context(
     store: ox.Store, base: str, href: Callable[[str], str], changelog: str | None
 ) -> dict[str, Any]:
     """The template context for dataset.html; ``href`` maps an IRI under the base to the
     link the page shows (relative in the static site, a route under ``serve``)."""
-    v = _Values(store)
+    one = functools.partial(first, store)
+    many = functools.partial(objects, store)
     prefixes = display_prefixes(base)
     dumps = []
-    for dist in v.all(base, DCAT + "distribution"):
-        url = v.one(dist.value, DCAT + "downloadURL")
-        checksum = v.one(dist.value, SPDX + "checksum")
+    for dist in many(base, DCAT + "distribution"):
+        url = one(dist.value, DCAT + "downloadURL")
+        checksum = one(dist.value, SPDX + "checksum")
         dumps.append(
             {
-                "name": v.one(dist.value, DCTERMS + "title"),
+                "name": one(dist.value, DCTERMS + "title"),
                 "href": href(url),
-                "media": v.one(dist.value, DCAT + "mediaType").rsplit("media-types/", 1)[-1],
-                "size": int(v.one(dist.value, DCAT + "byteSize") or 0),
-                "sha256": v.one(checksum, SPDX + "checksumValue") if checksum else "",
+                "media": one(dist.value, DCAT + "mediaType").rsplit("media-types/", 1)[-1],
+                "size": int(one(dist.value, DCAT + "byteSize") or 0),
+                "sha256": one(checksum, SPDX + "checksumValue") if checksum else "",
             }
         )
     classes = [
-        (compact(v.one(p.value, VOID + "class"), prefixes), int(v.one(p.value, VOID + "entities")))
-        for p in v.all(base, VOID + "classPartition")
+        (compact(one(p.value, VOID + "class"), prefixes), int(one(p.value, VOID + "entities")))
+        for p in many(base, VOID + "classPartition")
     ]
     linksets = [
         {
-            "target": v.one(v.one(ls.value, VOID + "objectsTarget"), DCTERMS + "title"),
-            "predicate": compact(v.one(ls.value, VOID + "linkPredicate"), prefixes),
-            "triples": int(v.one(ls.value, VOID + "triples")),
+            "target": one(one(ls.value, VOID + "objectsTarget"), DCTERMS + "title"),
+            "predicate": compact(one(ls.value, VOID + "linkPredicate"), prefixes),
+            "triples": int(one(ls.value, VOID + "triples")),
         }
-        for ls in v.all(base, VOID + "subset")
+        for ls in many(base, VOID + "subset")
     ]
     return {
         "iri": base,
-        "title": v.one(base, DCTERMS + "title") or "LLM4Rec knowledge graph",
-        "description": v.one(base, DCTERMS + "description"),
+        "title": one(base, DCTERMS + "title") or "LLM4Rec knowledge graph",
+        "description": one(base, DCTERMS + "description"),
         "facts": [
-            (label, v.one(base, iri))
+            (label, one(base, iri))
             for label, iri in (
                 ("Version", DCAT + "version"),
                 ("Issued", DCTERMS + "issued"),
@@ -79,12 +69,12 @@ def context(
                 ("Triples", VOID + "triples"),
                 ("Entities", VOID + "entities"),
             )
-            if v.one(base, iri)
+            if one(base, iri)
         ],
-        "sources": [s.value for s in v.all(base, DCTERMS + "source")],
+        "sources": [s.value for s in many(base, DCTERMS + "source")],
         "examples": [
             {"text": compact(e.value, prefixes), "href": href(e.value)}
-            for e in v.all(base, VOID + "exampleResource")
+            for e in many(base, VOID + "exampleResource")
         ],
         "dumps": dumps,
         "classes": sorted(classes, key=lambda c: (-c[1], c[0])),

@@ -12,7 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from llm4rec_kg.namespaces import compact, display_prefixes
-from llm4rec_kg.publish.describe import text
+from llm4rec_kg.publish.describe import first, objects, text
 
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -74,12 +74,10 @@ class _Doc:
         self.prefixes = display_prefixes(base)
 
     def values(self, subject: str, predicate: str) -> list[Any]:
-        quads = self.store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), None)
-        return sorted((q.object for q in quads), key=text)
+        return objects(self.store, subject, predicate)
 
     def one(self, subject: str, predicate: str) -> str | None:
-        found = self.values(subject, predicate)
-        return text(found[0]) if found else None
+        return first(self.store, subject, predicate) or None
 
     def subjects(self, predicate: str, obj: str) -> list[str]:
         quads = self.store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj))

@@ -39,7 +39,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from llm4rec_kg.errors import KGError, UsageError
 from llm4rec_kg.graph.vocab import DEFAULT_BASE, RDF, RDFS
 from llm4rec_kg.namespaces import display_prefixes
-from llm4rec_kg.publish import describe, landing, ontology_doc
+from llm4rec_kg.publish import MEDIA_TYPES, PAGE, describe, landing, ontology_doc
 from llm4rec_kg.resources import ontology_file
 from llm4rec_kg.sparql import guard, prefixes, queries, results
 from llm4rec_kg.sparql.pool import QueryPool, QueryTimeout
@@ -58,19 +58,9 @@ GRAPH_TYPES = {
     "application/n-triples": "nt",
     "application/ld+json": "json-ld",
 }
-SUFFIXES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json"}
-DUMPS = {
-    "llm4rec.ttl": "text/turtle",
-    "llm4rec.nt": "application/n-triples",
-    "llm4rec.jsonld": "application/ld+json",
-    "void.ttl": "text/turtle",
-    "quality.ttl": "text/turtle",
-    "quality.json": "application/json",
-    "papers.csv": "text/csv",
-    "papers.csl.json": "application/vnd.citationstyles.csl+json",
-    "papers.md": "text/markdown",
-}
-EXPLORER = "llm4rec.html"
+SUFFIXES = describe.MEDIA_BY_SUFFIX
+DUMPS = {name: media for name, (media, _) in MEDIA_TYPES.items()}
+EXPLORER = PAGE
 ONTOLOGY_FILES = {"shapes": "shapes.ttl", "report-shapes.ttl": "report-shapes.ttl"}
 CORS = {
     "Access-Control-Allow-Origin": "*",
@@ -155,6 +145,39 @@ class Site:
     @cached_property
     def describer(self) -> describe.Describer:
         return describe.Describer(self.store, self.config.base)
+
+    # The graph cannot change while it is served: the pages drawn from all of it are made once.
+    @cached_property
+    def home_page(self) -> str:
+        """The dataset's landing page; without a VoID to draw it from, a list of the dumps."""
+        site = self.config.site
+        if not (site and (site / "void.ttl").is_file()):
+            dumps = [n for n in DUMPS if site and (site / n).is_file()]
+            return self.templates.get_template("index.html").render(
+                triples=self.triples, dumps=dumps
+            )
+        context = landing.context(
+            self.store,
+            self.config.base,
+            lambda iri: self.href(iri) or iri,
+            landing.read_changelog(site.absolute().parent),
+        )
+        return self.templates.get_template("dataset.html").render(
+            **context,
+            nav=NAV,
+            alternates=_alternates("/index"),
+            explorer="/" + EXPLORER,
+            ontology="/ontology",
+            void="/void.ttl",
+        )
+
+    @cached_property
+    def named_queries(self) -> list[tuple[str, str, str]]:
+        return [(q.name, q.title, q.text) for q in queries.load_all().values()]
+
+    @cached_property
+    def ontology_version(self) -> str:
+        return ontology_doc.version(self.store)
 
     @cached_property
     def ontology_page(self) -> str:
@@ -408,7 +431,7 @@ class Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, self._form_page(None, None), "text/html")
 
     def _form_page(self, text: str | None, result: Result | None) -> str:
-        named = [(q.name, q.title, q.text) for q in queries.load_all().values()]
+        named = self.site.named_queries
         rows = []
         if result is not None and result.kind == "select":
             rows = [[_cell(row.get(v)) for v in result.variables] for row in result.rows]
@@ -418,39 +441,15 @@ class Handler(BaseHTTPRequestHandler):
         )
 
     def _home(self, path: str) -> None:
-        base = self.site.config.base
-        suffixes = {"/index.ttl": "text/turtle", "/index.nt": "application/n-triples"}
-        suffixes["/index.jsonld"] = "application/ld+json"
-        media = suffixes.get(path) or negotiate(
+        media = SUFFIXES.get(path.removeprefix("/index")) or negotiate(
             self.headers.get("Accept", ""), ["text/html", *GRAPH_TYPES]
         )
         if media is None:
             return self._not_acceptable(["text/html", *GRAPH_TYPES])
         if media != "text/html":
-            return self._send(HTTPStatus.OK, self.site.describer.rdf(base, media), media)
-        site = self.site.config.site
-        if not (site and (site / "void.ttl").is_file()):
-            dumps = [n for n in DUMPS if site and (site / n).is_file()]
-            html = self.site.templates.get_template("index.html").render(
-                triples=self.site.triples, dumps=dumps
-            )
-            return self._send(HTTPStatus.OK, html, "text/html")
-        project = site.absolute().parent
-        context = landing.context(
-            self.site.store,
-            base,
-            lambda iri: self.site.href(iri) or iri,
-            landing.read_changelog(project),
-        )
-        html = self.site.templates.get_template("dataset.html").render(
-            **context,
-            nav=NAV,
-            alternates=_alternates("/index"),
-            explorer="/" + EXPLORER,
-            ontology="/ontology",
-            void="/void.ttl",
-        )
-        self._send(HTTPStatus.OK, html, "text/html")
+            rdf = self.site.describer.rdf(self.site.config.base, media)
+            return self._send(HTTPStatus.OK, rdf, media)
+        self._send(HTTPStatus.OK, self.site.home_page, "text/html")
 
     def _dump(self, name: str) -> None:
         site = self.site.config.site
@@ -490,7 +489,7 @@ class Handler(BaseHTTPRequestHandler):
             path = ontology_file(ONTOLOGY_FILES[name])
         else:
             version = name.removeprefix("ontology/").removesuffix(".ttl")
-            current = ontology_doc.version(self.site.store)
+            current = self.site.ontology_version
             path = (
                 ontology_file("llm4rec.ttl")
                 if version == current
@@ -585,11 +584,10 @@ class Endpoint:
         self._tmp = tempfile.TemporaryDirectory(prefix="llm4rec-serve-")
         nt_file = Path(self._tmp.name) / "graph.nt"
         nt_file.write_bytes(graph_nt)
-        data = ox.Store()
-        data.bulk_load(graph_nt, format=ox.RdfFormat.N_TRIPLES)
-        triples = len(data)
-        # Pages describe every IRI the exports mint: the data, its VoID, its quality report.
-        store = describe.resolvable_store(graph_nt, config.site)
+        store = ox.Store()
+        store.bulk_load(graph_nt, format=ox.RdfFormat.N_TRIPLES)
+        triples = len(store)  # the data's; the pages describe its VoID and report too
+        describe.add_descriptions(store, config.site)
         self.server, self.site = make_server(config, nt_file, store, triples)
         self.config = config
 

@@ -25,25 +25,14 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from llm4rec_kg.errors import SourceError
-from llm4rec_kg.publish import landing, ontology_doc
+from llm4rec_kg.publish import BUILT, MEDIA_TYPES, PAGE, landing, ontology_doc
 from llm4rec_kg.publish.describe import MEDIA, Describer
 from llm4rec_kg.publish.exports import exchange
 
-DUMPS = (
-    "llm4rec.ttl",
-    "llm4rec.nt",
-    "llm4rec.jsonld",
-    "void.ttl",
-    "quality.ttl",
-    "quality.json",
-    "papers.csv",
-    "papers.csl.json",
-    "papers.md",
-    "llm4rec.html",
-)
+DUMPS = BUILT  # every export and the page, copied as they are
 ONTOLOGY_PATH = "ontology"
 SHAPES_PATH = "shapes"
-EXPLORER = "llm4rec.html"
+EXPLORER = PAGE
 
 
 @dataclass(frozen=True)
@@ -294,15 +283,14 @@ def htaccess(redirects: dict[str, str], host_url: str) -> str:
         "DirectoryIndex index.html",
         "# paper/x is a file stem and a folder (paper/x/uses/…): never redirect it to paper/x/.",
         "DirectorySlash Off",
-        "AddType text/turtle .ttl",
-        "AddType application/n-triples .nt",
-        "AddType application/ld+json .jsonld",
-        "AddType text/markdown .md",
-        "AddType text/csv .csv",
-        "<Files papers.csl.json>",
-        "    ForceType application/vnd.citationstyles.csl+json",
-        "</Files>",
-        "AddCharset utf-8 .ttl .nt .jsonld .html .json",
+        *(f"AddType {media} {suffix}" for media, suffix in MEDIA.items()),
+        # The dumps as the VoID types them (papers.csl.json is not just any .json).
+        *(
+            line
+            for name, (media, _) in MEDIA_TYPES.items()
+            for line in (f"<Files {name}>", f"    ForceType {media}", "</Files>")
+        ),
+        "AddCharset utf-8 .ttl .nt .jsonld .html .json .csv .md",
         "Header always set Vary Accept",
         "Header always set Access-Control-Allow-Origin *",
         "RewriteEngine On",

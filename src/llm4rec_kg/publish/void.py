@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +31,7 @@ from llm4rec_kg.graph.vocab import (
     VOID,
     XSD,
 )
+from llm4rec_kg.publish import MEDIA_TYPES, RDF_DUMPS
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 ONTOLOGY = URIRef("https://w3id.org/llm4rec/ontology")
@@ -51,25 +52,10 @@ class Dump:
     @classmethod
     def of(cls, name: str, text: str) -> Dump:
         data = text.encode("utf-8")
-        media, spec = KINDS[Path(name).name]
+        media, spec = MEDIA_TYPES[Path(name).name]
         return cls(name, media, spec, len(data), hashlib.sha256(data).hexdigest())
 
 
-# Per file the dataset offers: its media type and the specification it conforms to.
-KINDS: Mapping[str, tuple[str, str]] = {
-    "llm4rec.ttl": ("text/turtle", "https://www.w3.org/TR/turtle/"),
-    "llm4rec.nt": ("application/n-triples", "https://www.w3.org/TR/n-triples/"),
-    "llm4rec.jsonld": ("application/ld+json", "https://www.w3.org/TR/json-ld11/"),
-    "quality.ttl": ("text/turtle", "https://www.w3.org/TR/shacl/"),
-    "quality.json": ("application/json", "https://www.rfc-editor.org/rfc/rfc8259"),
-    "papers.csv": ("text/csv", "https://www.rfc-editor.org/rfc/rfc4180"),
-    "papers.csl.json": (
-        "application/vnd.citationstyles.csl+json",
-        "https://resource.citationstyles.org/schema/v1.0/input/json/csl-data.json",
-    ),
-    "papers.md": ("text/markdown", "https://github.github.com/gfm/"),
-}
-RDF_DUMPS = ("llm4rec.ttl", "llm4rec.nt", "llm4rec.jsonld")
 FEATURES = ("Turtle", "N-Triples", "JSON-LD")
 
 
