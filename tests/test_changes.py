@@ -78,7 +78,7 @@ def test_diff_command_exit_codes_and_formats(real_catalog: Path, tmp_path: Path)
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .\n")
     bad = runner.invoke(main, ["diff", str(broken), str(ROOT / "exports")])
-    assert bad.exit_code == 2 and "broken.ttl: cannot read" in bad.stderr
+    assert bad.exit_code == 2 and "broken.ttl: cannot load" in bad.stderr
     assert "Traceback" not in bad.output
 
 

@@ -106,6 +106,7 @@ def build(
     from llm4rec_kg.publish import void as void_module
     from llm4rec_kg.quality import lint
     from llm4rec_kg.quality import report as quality
+    from llm4rec_kg.sparql import engines
 
     done = validate(catalog_dir, base, progress)
     graph, base = done.graph, done.base
@@ -135,7 +136,7 @@ def build(
 
     settings = void_module.Settings(base, sparql_endpoint)
     # The flat exports are read from the graph by SPARQL, once for the three of them.
-    papers = functools.cache(lambda: flat.publications(flat.store_of(nt())))
+    papers = functools.cache(lambda: flat.publications(engines.store_from_ntriples(nt())))
     writers: dict[str, Callable[[], str]] = {
         "llm4rec.ttl": measured("llm4rec.ttl", ttl),
         "llm4rec.nt": measured("llm4rec.nt", nt),
@@ -169,7 +170,8 @@ def build(
         from llm4rec_kg import __version__
         from llm4rec_kg.publish import changes
 
-        change = changes.diff(before, _graph_lines(out_dir) or set())
+        after = changes.lines_of(engines.store_from_ntriples(nt()))  # written: in memory
+        change = changes.diff(before, after)
         changes.record(changelog, change, base, __version__)
     shown = [path for path in files if not path.name.startswith(".")]
     return BuildResult(done, shown, time.perf_counter() - started)

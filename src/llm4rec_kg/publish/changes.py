@@ -15,14 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from llm4rec_kg.errors import SourceError
 from llm4rec_kg.namespaces import compact, display_prefixes
 
-FORMATS = {
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 GRAPH_FILE = "llm4rec.nt"  # what a directory of exports is compared by
 UNRELEASED = "## Unreleased"
 
@@ -63,16 +57,10 @@ class GraphDiff:
 
 def read_lines(path: Path) -> set[str]:
     """The graph in a dump (or in a directory's llm4rec.nt) as canonical N-Triples lines."""
+    from llm4rec_kg.sparql.engines import store_from_file
+
     target = path / GRAPH_FILE if path.is_dir() else path
-    fmt = FORMATS.get(target.suffix)
-    if fmt is None:
-        raise SourceError(f"{target}: not an export (give a .nt, .ttl or .jsonld, or a folder)")
-    try:
-        store = ox.Store()
-        store.bulk_load(path=str(target), format=fmt)
-    except (OSError, SyntaxError, ValueError) as err:
-        raise SourceError(f"{target}: cannot read: {err}") from err
-    return lines_of(store)
+    return lines_of(store_from_file(str(target)))
 
 
 def lines_of(store: ox.Store) -> set[str]:

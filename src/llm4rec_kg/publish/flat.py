@@ -71,14 +71,6 @@ class Publication:
     lists: tuple[str, ...]
 
 
-def store_of(ntriples: str) -> ox.Store:
-    """A store of the N-Triples export: bulk-loading its text is ten times faster than
-    adding the graph's terms one by one."""
-    store = ox.Store()
-    store.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
-
-
 def publications(store: ox.Store) -> list[Publication]:
     values: dict[str, dict[str, set[str]]] = {}
     for row in _select(store, "flat_values"):

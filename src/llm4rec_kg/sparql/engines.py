@@ -31,6 +31,13 @@ def store_from_graph(graph: Triples) -> ox.Store:
     return graph.store()
 
 
+def store_from_ntriples(text: str) -> ox.Store:
+    """A store of N-Triples text, bulk-loaded (ten times faster than adding terms)."""
+    store = ox.Store()
+    store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
 def store_from_file(path: str) -> ox.Store:
     formats = {
         ".ttl": ox.RdfFormat.TURTLE,
@@ -42,8 +49,8 @@ def store_from_file(path: str) -> ox.Store:
         raise UsageError(f"{path}: data must be .ttl, .nt or .jsonld")
     store = ox.Store()
     try:
-        store.load(path=path, format=formats[suffix])
-    except (OSError, SyntaxError) as err:
+        store.bulk_load(path=path, format=formats[suffix])
+    except (OSError, SyntaxError, ValueError) as err:
         raise SourceError(f"{path}: cannot load: {err}") from err
     return store
 
