@@ -15,7 +15,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +61,7 @@ def write_exports(out_dir: Path, writers: dict[str, Callable[[], str]]) -> list[
             f"{out_dir}: cannot write exports: it holds {', '.join(others[:3])}, which the "
             "swap of the whole set would drop; give the exports a directory of their own"
         )
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_staging(out_dir)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    except OSError as err:
-        raise SourceError(f"{out_dir}: cannot write exports: {err}") from err
-    try:
+    with swapped_in(out_dir, "exports") as staging:
         for name, render in writers.items():
             (staging / name).write_text(render(), encoding="utf-8", newline="\n")
             (staging / name).chmod(0o644)
@@ -74,18 +69,35 @@ def write_exports(out_dir: Path, writers: dict[str, Callable[[], str]]) -> list[
             for kept in out_dir.iterdir():
                 if kept.is_file() and kept.name not in writers:
                     os.link(kept, staging / kept.name)
+    return [out_dir / name for name in writers]
+
+
+@contextmanager
+def swapped_in(out_dir: Path, what: str) -> Iterator[Path]:
+    """A staging directory beside out_dir, filled by the block and then swapped with
+    out_dir in one step, so that out_dir holds the old content or the new, never a mix. If
+    the block fails, out_dir is as it was; staging that a killed run left is removed first.
+    An OSError becomes a SourceError naming out_dir and ``what`` was being written."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SourceError(f"{out_dir}: cannot write {what}: not a directory")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    except OSError as err:
+        raise SourceError(f"{out_dir}: cannot write {what}: {err}") from err
+    try:
+        yield staging
+        if out_dir.is_dir():
             staging.chmod(out_dir.stat().st_mode & 0o7777)
             exchange(staging, out_dir)
-        elif out_dir.exists():
-            raise SourceError(f"{out_dir}: cannot write exports: not a directory")
         else:
             staging.chmod(0o755)
             staging.rename(out_dir)
-        return [out_dir / name for name in writers]
     except OSError as err:
-        raise SourceError(f"{out_dir}: cannot write exports: {err}") from err
+        raise SourceError(f"{out_dir}: cannot write {what}: {err}") from err
     finally:
-        shutil.rmtree(staging, ignore_errors=True)  # after the swap: the old set
+        shutil.rmtree(staging, ignore_errors=True)  # after the swap: the old content
 
 
 def _not_plain_files(out_dir: Path) -> list[str]:

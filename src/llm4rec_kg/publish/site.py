@@ -9,14 +9,13 @@ host, and from disk.
 Two ``.htaccess`` files add content negotiation where Apache runs: ``.htaccess`` for the
 host itself, and ``w3id/.htaccess`` for the w3id.org repository, which redirects
 ``https://w3id.org/llm4rec/…`` to the host by the Accept header. The site is written to a
-staging folder and swapped in whole, as the exports are.
+staging folder and swapped in whole, as the exports are (``exports.swapped_in``).
 """
 
 from __future__ import annotations
 
 import posixpath
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from llm4rec_kg.errors import SourceError
 from llm4rec_kg.publish import BUILT, MEDIA_TYPES, PAGE, landing, ontology_doc
 from llm4rec_kg.publish.describe import MEDIA, Describer
-from llm4rec_kg.publish.exports import exchange
+from llm4rec_kg.publish.exports import swapped_in
 
 DUMPS = BUILT  # every export and the page, copied as they are
 ONTOLOGY_PATH = "ontology"
@@ -139,31 +138,14 @@ def write_site(
     """Write the site for the resolvable graph into out_dir, replacing it as a whole."""
     base = describer.base
     out_dir = out_dir.absolute()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise SourceError(f"{out_dir}: cannot write the site: not a directory")
     paths = _paths(describer)
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    except OSError as err:
-        raise SourceError(f"{out_dir}: cannot write the site: {err}") from err
-    try:
+    with swapped_in(out_dir, "the site") as staging:
         writer = _Writer(staging, describer, base, templates())
         redirects = _write_resources(writer, paths)
         _write_dataset(writer, exports_dir, changelog)
         _write_ontology(writer)
-        (staging / "w3id").mkdir()
         writer.write(".htaccess", htaccess(redirects, host_url or base))
         writer.write("w3id/.htaccess", w3id_htaccess(host_url or base))
-        staging.chmod(0o755)
-        if out_dir.is_dir():
-            exchange(staging, out_dir)
-        else:
-            staging.rename(out_dir)
-    except OSError as err:
-        raise SourceError(f"{out_dir}: cannot write the site: {err}") from err
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)  # after the swap: the old site
     return SiteResult(out_dir, len(paths) - len(redirects), len(redirects), writer.files)
 
 
