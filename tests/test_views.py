@@ -177,7 +177,10 @@ def test_each_chart_shows_what_pyoxigraph_answers_to_its_query(
             for r in shown
         ]
         assert got == expected, name
-        assert page.evaluate("name => window.llm4rec.charts.svg(name)", name).startswith("<svg")
+        svg = page.evaluate("name => window.llm4rec.charts.svg(name)", name)
+        assert (
+            svg.startswith("<svg") and "<g" in svg and len(svg) > 2_000
+        )  # the chart, not a swatch
         _shot(page, f"view-chart-{name}", f'[data-chart="{name}"]')
     with page.expect_download() as info:
         page.click('[data-chart="family-share"] button:has-text("CSV")')

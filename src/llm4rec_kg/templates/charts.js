@@ -43,15 +43,9 @@ function rows(result) {
 
 const charts = new Map();  // query -> { data, svg, ms }
 
-function download(name, blob) {
-  const url = URL.createObjectURL(blob);
-  const link = el("a", null, { href: url, download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-const svgOf = (figure) => (figure.tagName.toLowerCase() === "svg" ? figure : figure.querySelector("svg.plot-d6a7b5, svg[class^=plot], svg"));
+const { download } = app;
+// Plot returns the chart's <svg>, or a <figure> of legend and <svg> when it has a legend.
+const svgOf = (plotted) => (plotted.tagName.toLowerCase() === "svg" ? plotted : plotted.querySelector(":scope > svg"));
 function svgText(figure) {
   const svg = svgOf(figure).cloneNode(true);
   svg.setAttribute("xmlns", "http://www.w3.org/2000/svg");
@@ -72,7 +66,6 @@ function png(figure, name) {
   };
   image.src = URL.createObjectURL(new Blob([svgText(figure)], { type: "image/svg+xml" }));
 }
-const csvField = (value) => { const text = value === null ? "" : String(value); return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text; };
 
 function card(chart) {
   const named = namedQueries.find((q) => q.name === chart.query);
@@ -94,8 +87,7 @@ function card(chart) {
   button("CSV", () => {
     const data = charts.get(chart.query).data;
     const vars = Object.keys(data[0] || {});
-    const lines = [vars.join(","), ...data.map((d) => vars.map((v) => csvField(d[v])).join(","))];
-    download(`${chart.query}.csv`, new Blob([`${lines.join("\r\n")}\r\n`], { type: "text/csv" }));
+    download(`${chart.query}.csv`, new Blob([app.csv(vars, data.map((d) => vars.map((v) => d[v])))], { type: "text/csv" }));
   });
   box.append(actions);
   return { box, figure, named };

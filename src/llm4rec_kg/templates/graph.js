@@ -574,20 +574,27 @@ function runEditor({ push = true } = {}) {
 }
 byId("run").addEventListener("click", () => runEditor());
 
+// CSV (RFC 4180, CRLF) and downloads, for the results, the papers table and the charts.
 function csvField(value) {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  const text = value === null || value === undefined ? "" : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
-byId("download").addEventListener("click", () => {
-  if (!lastResult || lastResult.kind !== "bindings") return;
-  const vars = lastResult.data.head.vars;
-  const lines = [vars.map(csvField).join(",")];
-  for (const b of lastResult.data.results.bindings) lines.push(vars.map((v) => csvField(b[v] ? b[v].value : "")).join(","));
-  const url = URL.createObjectURL(new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv" }));
-  const link = el("a", null, { href: url, download: "results.csv" });
+function csv(header, rows) {
+  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+}
+function download(name, blob) {
+  const url = URL.createObjectURL(blob);
+  const link = el("a", null, { href: url, download: name });
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+byId("download").addEventListener("click", () => {
+  if (!lastResult || lastResult.kind !== "bindings") return;
+  const vars = lastResult.data.head.vars;
+  const rows = lastResult.data.results.bindings.map((b) => vars.map((v) => (b[v] ? b[v].value : "")));
+  download("results.csv", new Blob([csv(vars, rows)], { type: "text/csv" }));
 });
 
 // ------------------------------------------------------------------ views and state
@@ -648,7 +655,7 @@ window.addEventListener("popstate", () => restore(location.hash));
 
 Object.assign(app, {
   view, namedQueries, byId, el, shorten, drawn, started, ready, focusNode, showDetails, setView, painted,
-  editor, runEditor, execute, highlight,
+  editor, runEditor, execute, highlight, csv, download,
   query(text) { return execute(text); },
   setStore(engineStore, makeNamedNode) {
     store = engineStore;

@@ -211,19 +211,12 @@ byId("paper-clear").addEventListener("click", () => {
   app.commit();
 });
 
-const csvField = (value) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 function selectionCsv() {
-  const lines = [["iri", ...COLUMNS.map((c) => c.key)].join(",")];
-  for (const p of selected) lines.push([p.id, ...COLUMNS.map((c) => c.text(p))].map(csvField).join(","));
-  return `${lines.join("\r\n")}\r\n`;
+  const rows = selected.map((p) => [p.id, ...COLUMNS.map((c) => c.text(p))]);
+  return app.csv(["iri", ...COLUMNS.map((c) => c.key)], rows);
 }
 byId("paper-csv").addEventListener("click", () => {
-  const url = URL.createObjectURL(new Blob([selectionCsv()], { type: "text/csv" }));
-  const link = el("a", null, { href: url, download: "papers.csv" });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  app.download("papers.csv", new Blob([selectionCsv()], { type: "text/csv" }));
 });
 
 let drawnOnce = false;
