@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browsing import FLAGS, wait_until  # the browser tests' Chromium flags and polling
 from llm4rec_kg import pipeline
 from llm4rec_kg.graph import builder
 from llm4rec_kg.graph.vocab import DEFAULT_BASE, Minter
@@ -24,27 +26,7 @@ from llm4rec_kg.publish import visual
 from synthetic import synthetic_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GROUP_BY = "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)"
-
-
-def wait_until(page: Any, expression: str, timeout: float = 60.0) -> None:
-    """Poll an expression with page.evaluate: Playwright's wait_for_function evaluates
-    strings in a way the page's Content-Security-Policy rightly forbids."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not true within {timeout} s: {expression}")
-        time.sleep(0.05)
 
 
 def measure(html: Path, runs: int) -> dict[str, float]:
