@@ -5,6 +5,7 @@ the term IRI ``…/ontology#Paper`` lands on its entry."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,6 +145,7 @@ def version(store: ox.Store) -> str:
     return next(text(q.object) for q in quads)
 
 
+@functools.cache  # the packaged ontology does not change while the process runs
 def serialised(media: str) -> str:
     """The ontology file in another syntax (N-Triples lines sorted; JSON-LD with the
     dumps' context). Its blank nodes (lists, disjointness axioms) get fresh labels."""
