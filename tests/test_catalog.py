@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from llm4rec_kg.catalog import load_catalog
 from llm4rec_kg.errors import InvalidDataError, UsageError
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _problems(catalog: Path) -> list[str]:
@@ -251,3 +254,72 @@ def test_a_duplicate_key_is_named_with_its_line(tmp_path: Path) -> None:
         yamlio.load(path)
     (problem,) = err.value.problems
     assert (problem.line, problem.message) == (5, "duplicate key 'recsys'")
+
+
+def _shape(data: Any) -> Any:
+    """A read document with the lines it records, to compare two readers exactly."""
+    from llm4rec_kg.catalog import yamlio
+
+    if isinstance(data, yamlio.LineDict):
+        return ("map", data.line, data.lines, {k: _shape(v) for k, v in data.items()})
+    if isinstance(data, yamlio.LineList):
+        return ("seq", data.line, data.lines, [_shape(v) for v in data])
+    return (type(data).__name__, repr(data))
+
+
+TRICKY_YAML = [
+    "a: 1\nb: [1, 2.5, .inf, -.INF, .nan, 0x1F, 0o17, 2023-01-02, 2023-01-02T10:00:00Z]\n",
+    "c: [~, null, '', true, no, on, 1:30, '1', \"2\", +3, -4.5e3]\n",
+    "",
+    "- a\n- {x: y, z: [1, {w: 2}]}\n",
+    "&anchor x: 1\n",
+    "tagged: !!str 1\n",
+    "text: |\n  two\n  lines\nfolded: >\n  one\n  line\n",
+    "1: x\n1.5: y\nfalse: z\nyes: w\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_YAML)
+def test_the_event_reader_builds_what_the_full_constructor_builds(text: str) -> None:
+    import yaml
+
+    from llm4rec_kg.catalog import yamlio
+
+    expected = yaml.load(text, Loader=yamlio._Loader)  # the node-tree path: the oracle
+    assert _shape(yamlio._from_events(text)) == _shape(expected)
+
+
+def test_the_event_reader_agrees_on_every_catalog_file() -> None:
+    import yaml
+
+    from llm4rec_kg.catalog import yamlio
+
+    files = sorted((ROOT / "catalog").rglob("*.yaml"))
+    assert len(files) > 5
+    for path in files:
+        text = path.read_text("utf-8")
+        expected = yaml.load(text, Loader=yamlio._Loader)
+        assert _shape(yamlio._from_events(text)) == _shape(expected), path
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("a: 1\nb: *x\n", 2, "YAML anchors and aliases are not allowed"),
+        ("? [a]\n: 1\n", 1, "YAML syntax error: found unhashable key"),
+        ("a: 1\n---\nb: 2\n", 2, "YAML syntax error: but found another document"),
+        ("a: [1\n", 2, "YAML syntax error:"),
+    ],
+)
+def test_the_event_reader_locates_what_it_refuses(
+    tmp_path: Path, text: str, line: int, message: str
+) -> None:
+    from llm4rec_kg.catalog import yamlio
+
+    path = tmp_path / "venues.yaml"
+    path.write_text(text)
+    with pytest.raises(InvalidDataError) as err:
+        yamlio.load(path)
+    (problem,) = err.value.problems
+    assert problem.line == line
+    assert problem.message.startswith(message)

@@ -16,6 +16,7 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,7 @@ def load(path: Path, label: str | None = None) -> Any:
     name = label or str(path)
     text = _read(path, name)
     try:
-        return yaml.load(text, Loader=_Loader)  # a safe constructor, C parser
+        return _from_events(text)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
@@ -142,6 +143,135 @@ def load(path: Path, label: str | None = None) -> Any:
         raise InvalidDataError("yaml", [Problem(name, line, None, None, message)]) from err
     except yaml.YAMLError as err:
         raise InvalidDataError("yaml", [Problem(name, None, None, None, str(err))]) from err
+
+
+class _Tagged(Exception):
+    """An explicit tag: left to the full constructor, which knows every tag."""
+
+
+def _from_events(text: str) -> Any:
+    """The document built straight from the C parser's events, as ``_Loader`` would build
+    it from the node tree: the tree of a rows file costs more time and memory than the data
+    it holds, and the catalog's files carry no tags, so this path serves nearly every read.
+    """
+    try:
+        return _EventBuilder().build(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except _Tagged:
+        return yaml.load(text, Loader=_Loader)
+
+
+class _EventBuilder:
+    def __init__(self) -> None:
+        self.root: Any = None
+        self.stack: list[LineDict | LineList] = []
+        self.keys: list[tuple[Any, int] | None] = []  # per open mapping: the key awaiting a value
+        self.documents = 0
+        self.anchors: dict[str, Any] = {}  # anchor: the mark of the node it names
+
+    def build(self, events: Iterator[Any]) -> Any:
+        # Events are typed Any: the C parser's events and marks are not the stubs' classes.
+        for event in events:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.tag is not None:
+                    raise _Tagged
+                value = _scalar(event.value) if event.implicit[0] else event.value
+                self._add(value, event)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self._open(event, kind is yaml.MappingStartEvent)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                self.stack.pop()
+                self.keys.pop()
+            elif kind is yaml.AliasEvent:  # located at the anchor it repeats, as before
+                mark = self.anchors.get(event.anchor, event.start_mark)
+                raise _Refused(None, None, _NO_ALIASES, mark)
+            elif kind is yaml.DocumentStartEvent:
+                self.documents += 1
+                if self.documents > 1:
+                    raise yaml.composer.ComposerError(
+                        "expected a single document in the stream",
+                        None,
+                        "but found another document",
+                        event.start_mark,
+                    )
+        return self.root
+
+    def _open(self, event: Any, mapping: bool) -> None:
+        if not event.implicit:
+            raise _Tagged
+        container: LineDict | LineList
+        if mapping:
+            container = LineDict()
+            container.lines = {}
+        else:
+            container = LineList()
+            container.lines = []
+        container.line = event.start_mark.line + 1
+        self._add(container, event)
+        self.stack.append(container)
+        self.keys.append(None)
+
+    def _add(self, value: Any, event: Any) -> None:
+        if event.anchor is not None:
+            self.anchors[event.anchor] = event.start_mark
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        line = event.start_mark.line + 1
+        if isinstance(top, LineList):
+            top.append(value)
+            top.lines.append(line)
+            return
+        pending = self.keys[-1]
+        if pending is not None:
+            key, key_line = pending
+            top[key] = value
+            top.lines[key] = key_line
+            self.keys[-1] = None
+            return
+        if isinstance(value, LineDict | LineList):
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", None, "found unhashable key", event.start_mark
+            )
+        if value in top:
+            raise _Refused(None, None, f"duplicate key {value!r}", event.start_mark)
+        self.keys[-1] = (value, line)
+
+
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = _Loader.yaml_implicit_resolvers
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _scalar(value: str) -> Any:
+    """A plain scalar's value by the core schema's resolvers above."""
+    for tag, regex in _RESOLVERS.get(value[:1], ()):  # noqa: B007 (the tag found is used)
+        if regex.match(value):
+            break
+    else:
+        return value
+    kind = tag.rsplit(":", 1)[1]
+    if kind == "int":
+        return int(value, 0) if value[:2] in ("0o", "0x") else int(value, 10)
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return value.lower() == "true"
+    if kind == "float":
+        return _float(value)
+    node = yaml.ScalarNode(tag, value)
+    return _CONSTRUCTOR.construct_yaml_timestamp(node)
+
+
+def _float(value: str) -> float:
+    lowered = value.lower()
+    sign = -1.0 if lowered.startswith("-") else 1.0
+    body = lowered.lstrip("+-")
+    if body == ".inf":
+        return sign * float("inf")
+    if body == ".nan":
+        return float("nan")
+    return float(value)
 
 
 def _read(path: Path, name: str) -> str:
