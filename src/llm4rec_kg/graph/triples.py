@@ -1,9 +1,10 @@
-"""The built graph as an immutable set of triples with the few indexes the pipeline reads.
+"""The built graph as an immutable index of triples, by subject, with the few other
+lookups the pipeline reads.
 
 rdflib's Graph costs about 25 µs a triple to fill, which made filling it the largest part of
-a build; a frozen set of rdflib terms with two dictionaries costs a tenth of that. Readers
-that need a full engine get one on demand: ``rdflib()`` for pySHACL and the oracle tests,
-``store()`` for SPARQL on pyoxigraph.
+a build; a dictionary of each subject's predicates and objects costs a tenth of that, and
+holds each triple once. Readers that need a full engine get one on demand: ``rdflib()`` for
+pySHACL and the oracle tests, ``store()`` for SPARQL on pyoxigraph.
 """
 
 from __future__ import annotations
@@ -23,25 +24,15 @@ Triple = tuple[Node, Node, Node]
 
 
 class Triples:
-    """A read-only graph: iteration, membership, and lookups by subject or by object."""
+    """A read-only graph: iteration, membership, and lookups by subject or by object.
+
+    The triples are kept once, as each subject's predicates and their objects: a set of
+    triple tuples beside that index would double the graph's memory, which at 100k papers
+    is what decides whether a build fits in RAM."""
 
     def __init__(self, triples: Iterable[Triple]) -> None:
-        self._set = frozenset(triples)
-        self._by_object: dict[Node, dict[Node, list[Node]]] = {}
-
-    def __len__(self) -> int:
-        return len(self._set)
-
-    def __iter__(self) -> Iterator[Triple]:
-        return iter(self._set)
-
-    def __contains__(self, triple: object) -> bool:
-        return triple in self._set
-
-    @cached_property
-    def _by_subject(self) -> dict[Node, dict[Node, list[Node]]]:
         index: dict[Node, dict[Node, list[Node]]] = {}
-        for s, p, o in self._set:
+        for s, p, o in triples:
             props = index.get(s)
             if props is None:
                 index[s] = {p: [o]}
@@ -49,19 +40,42 @@ class Triples:
                 props[p] = [o]
             else:
                 values.append(o)
-        return index
+        size = 0
+        for props in index.values():
+            for p, values in props.items():
+                if len(values) > 1 and len(distinct := dict.fromkeys(values)) < len(values):
+                    props[p] = values = list(distinct)
+                size += len(values)
+        self._by_subject = index
+        self._size = size
+        self._by_object: dict[Node, dict[Node, list[Node]]] = {}
 
-    @cached_property
-    def _by_predicate(self) -> dict[Node, list[tuple[Node, list[Node]]]]:
-        """Each predicate's subjects, each with its objects of that predicate."""
-        index: dict[Node, list[tuple[Node, list[Node]]]] = {}
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Triple]:
         for s, props in self._by_subject.items():
             for p, objects in props.items():
-                pairs = index.get(p)
-                if pairs is None:
-                    index[p] = [(s, objects)]
+                for o in objects:
+                    yield s, p, o
+
+    def __contains__(self, triple: object) -> bool:
+        if not isinstance(triple, tuple) or len(triple) != 3:
+            return False
+        s, p, o = triple
+        return o in self._by_subject.get(s, {}).get(p, ())
+
+    @cached_property
+    def _by_predicate(self) -> dict[Node, list[Node]]:
+        """Each predicate's subjects (their objects are in the subject index)."""
+        index: dict[Node, list[Node]] = {}
+        for s, props in self._by_subject.items():
+            for p in props:
+                subjects = index.get(p)
+                if subjects is None:
+                    index[p] = [s]
                 else:
-                    pairs.append((s, objects))
+                    subjects.append(s)
         return index
 
     def _subjects_by_object(self, predicate: Node) -> dict[Node, list[Node]]:
@@ -69,14 +83,15 @@ class Triples:
         index = self._by_object.get(predicate)
         if index is None:
             index = {}
-            for s, objects in self._by_predicate.get(predicate, ()):
-                for o in objects:
+            for s in self._by_predicate.get(predicate, ()):
+                for o in self._by_subject[s][predicate]:
                     index.setdefault(o, []).append(s)
             self._by_object[predicate] = index
         return index
 
     def by_subject(self) -> dict[Node, dict[Node, list[Node]]]:
-        """Every subject with its predicates and their objects (in no particular order)."""
+        """Every subject with its predicates and their objects, in the order they were built
+        (writers sort them)."""
         return self._by_subject
 
     def objects(self, subject: Node | None = None, predicate: Node | None = None) -> list[Node]:
@@ -86,8 +101,9 @@ class Triples:
                 return list(props.get(predicate, ()))
             return [o for values in props.values() for o in values]
         if predicate is None:
-            return [o for _s, _p, o in self._set]
-        return [o for _s, objects in self._by_predicate.get(predicate, ()) for o in objects]
+            return [o for _s, _p, o in self]
+        index = self._by_subject
+        return [o for s in self._by_predicate.get(predicate, ()) for o in index[s][predicate]]
 
     def subjects(self, predicate: Node | None = None, obj: Node | None = None) -> list[Node]:
         """Distinct subjects, of triples with this predicate and object when given."""
@@ -96,8 +112,8 @@ class Triples:
         if predicate is None and obj is None:
             return list(self._by_subject)
         if predicate is not None:
-            return [s for s, _objects in self._by_predicate.get(predicate, ())]
-        return list(dict.fromkeys(s for s, _p, o in self._set if o == obj))
+            return list(self._by_predicate.get(predicate, ()))
+        return list(dict.fromkeys(s for s, _p, o in self if o == obj))
 
     def predicates(self) -> set[Node]:
         return set(self._by_predicate)
@@ -110,7 +126,7 @@ class Triples:
         from rdflib import Graph
 
         graph = Graph()
-        for triple in self._set:
+        for triple in self:
             graph.add(triple)
         return graph
 
