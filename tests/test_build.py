@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph
@@ -225,15 +226,35 @@ def test_failed_build_leaves_previous_exports(real_catalog: Path, tmp_path: Path
 def test_failing_writer_leaves_previous_exports(tmp_path: Path) -> None:
     from llm4rec_kg.publish import exports
 
-    exports.write_exports(tmp_path, {"a.txt": lambda: "old"})
+    exports.write_exports(tmp_path, {"a.txt": lambda _staging: "old"})
 
-    def broken() -> str:
+    def broken(_staging: Path) -> str:
         raise OSError("disk full")
 
-    with pytest.raises(Exception, match="disk full"):
-        exports.write_exports(tmp_path, {"a.txt": lambda: "new", "b.txt": broken})
-    assert (tmp_path / "a.txt").read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    def broken_half_way(_staging: Path) -> Iterator[str]:
+        yield "the first half of a large file\n"
+        raise OSError("disk full")
+
+    for failing in (broken, broken_half_way):
+        with pytest.raises(Exception, match="disk full"):
+            exports.write_exports(tmp_path, {"a.txt": lambda _staging: "new", "b.txt": failing})
+        assert (tmp_path / "a.txt").read_text() == "old"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+        assert not list(tmp_path.parent.glob(f".{tmp_path.name}.staging-*"))
+
+
+def test_a_writer_reads_what_an_earlier_one_staged(tmp_path: Path) -> None:
+    from llm4rec_kg.publish import exports
+
+    def pieces(staging: Path) -> Iterator[str]:
+        yield from ("x", "y", "z")
+
+    def after(staging: Path) -> str:
+        return (staging / "a.txt").read_text()[::-1]
+
+    exports.write_exports(tmp_path, {"a.txt": pieces, "b.txt": after})
+    assert (tmp_path / "a.txt").read_text() == "xyz"
+    assert (tmp_path / "b.txt").read_text() == "zyx"
 
 
 def test_base_iri_is_configurable(real_catalog: Path) -> None:

@@ -99,3 +99,30 @@ def test_awesome_list_table_reads_back_with_the_list_reader(
             assert paradigm is None
         url = turtle.value(paper, SDO.url)
         assert row.listed["link"] == str(url if url is not None else paper)
+
+
+def test_the_flat_store_holds_all_the_flat_queries_can_match(
+    real_build: pipeline.BuildResult,
+) -> None:
+    """The flat exports' store keeps only the triples whose predicate a flat query names;
+    the same queries over the whole graph must give the same publications."""
+    import pyoxigraph as ox
+
+    from llm4rec_kg.publish import flat
+
+    ntriples = real_build.files[0].parent / "llm4rec.nt"
+    whole = ox.Store()
+    whole.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    part = flat.store(ntriples)
+    assert len(part) < len(whole)
+    assert flat.publications(part) == flat.publications(whole)
+
+
+def test_a_flat_query_with_a_variable_predicate_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from llm4rec_kg.publish import flat
+
+    monkeypatch.setattr(flat, "internal_query", lambda _name: "SELECT * WHERE { ?s ?p ?o }")
+    with pytest.raises(ValueError, match="variable predicate"):
+        flat._predicates("any")

@@ -171,6 +171,7 @@ def test_a_string_rdflib_leaves_unterminated_is_written_valid() -> None:
 @given(_TRIPLES)
 def test_turtle_matches_rdflib_on_generated_graphs(triples: set[Triple]) -> None:
     ours = exports.turtle(triples, BASE)
+    assert exports.turtle(Triples(triples), BASE) == ours  # the graph's own index, streamed
     theirs = rdflib_turtle(triples)
     # rdflib leaves a multi-line string ending in a backslash and a quote unterminated;
     # there the bytes must differ, and only ours is checked below.
@@ -186,6 +187,8 @@ def test_turtle_matches_rdflib_on_generated_graphs(triples: set[Triple]) -> None
 def test_ntriples_matches_rdflib_on_generated_graphs(triples: set[Triple]) -> None:
     ours = ntriples(triples)
     assert ours == rdflib_ntriples(triples)
+    # A subject at a time from the graph's index: the same lines, in the same order.
+    assert "".join(exports.ntriples_blocks(Triples(triples))) == ours
     assert len(list(ox.parse(ours.encode(), format=ox.RdfFormat.N_TRIPLES))) == len(triples)
 
 
@@ -193,8 +196,32 @@ def test_ntriples_matches_rdflib_on_generated_graphs(triples: set[Triple]) -> No
 @given(_TRIPLES)
 def test_jsonld_matches_rdflib_on_generated_graphs(triples: set[Triple]) -> None:
     ours = exports.jsonld(triples)
+    assert exports.jsonld(Triples(triples)) == ours
+    # The hand-laid layout is the one json.dumps gives the same document.
+    assert ours == json.dumps(json.loads(ours), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     assert same_graph(Graph().parse(data=ours, format="json-ld"), triples)
     theirs = rdflib_jsonld(triples)
     # Where rdflib's compaction loses the graph (a suffix starting with //), only ours holds.
     if same_graph(Graph().parse(data=theirs, format="json-ld"), triples):
         assert json.loads(ours) == json.loads(theirs)
+
+
+_IRI_CHARS = st.sampled_from([*"abcXYZ019_-.%()/#:~?=&", "é", "·"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(_IRI_CHARS, max_size=12))
+def test_iris_split_as_rdflib_splits_them(tail: str) -> None:
+    from rdflib.namespace import split_uri
+
+    from llm4rec_kg.publish.turtle import split_iri
+
+    for iri in (f"https://w3id.org/llm4rec-kg/{tail}", tail):
+
+        def split(how: Any, iri: str = iri) -> object:
+            try:
+                return how(iri)
+            except ValueError:
+                return ValueError
+
+        assert split(split_iri) == split(split_uri), iri

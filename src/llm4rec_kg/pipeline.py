@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,11 +27,13 @@ from llm4rec_kg.sparql.results import Result, Term
 if TYPE_CHECKING:
     from llm4rec_kg.catalog import Catalog
     from llm4rec_kg.graph.triples import Triples
+    from llm4rec_kg.publish import exports
     from llm4rec_kg.publish.changes import GraphDiff
     from llm4rec_kg.publish.push import PushResult
     from llm4rec_kg.publish.push import Target as PushTarget
     from llm4rec_kg.publish.server import Endpoint, ServeConfig
     from llm4rec_kg.publish.site import SiteResult
+    from llm4rec_kg.quality.lint import Report
     from llm4rec_kg.sparql.engines import Engine
 
 
@@ -102,11 +104,8 @@ def build(
     if not force and freshness.is_fresh(out_dir, catalog_dir, base, BUILT, sparql_endpoint):
         return BuildResult(None, [], time.perf_counter() - started)
     from llm4rec_kg.graph import iris
-    from llm4rec_kg.publish import exports, flat, visual
-    from llm4rec_kg.publish import void as void_module
+    from llm4rec_kg.publish import exports
     from llm4rec_kg.quality import lint
-    from llm4rec_kg.quality import report as quality
-    from llm4rec_kg.sparql import engines
 
     done = validate(catalog_dir, base, progress)
     graph, base = done.graph, done.base
@@ -115,53 +114,11 @@ def build(
     stamp = freshness.digest(catalog_dir, base, sparql_endpoint) + "\n"
     # The same judgement as `llm4rec-kg lint`, which reads the files before corrections.
     report = progress.run("lint", lambda: lint.lint_catalog(done.loaded).relative_to(catalog_dir))
-    entities = {
-        key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
-    }
-    # The page embeds the Turtle export only when the graph is small; a large one's Turtle
-    # is not kept in memory once written.
-    embed = visual.embeds_turtle(graph)
-    turtle = functools.partial(exports.turtle, graph, base)
-    ttl = functools.cache(turtle) if embed else turtle
-    nt = functools.cache(lambda: exports.ntriples(graph))
-    dumps: dict[str, void_module.Dump] = {}
-
-    def measured(name: str, render: Callable[[], str]) -> Callable[[], str]:
-        def run() -> str:
-            text = render()
-            dumps[name] = void_module.Dump.of(name, text)
-            return text
-
-        return run
-
-    settings = void_module.Settings(base, sparql_endpoint)
-    # The flat exports are read from the graph by SPARQL, once for the three of them.
-    papers = functools.cache(lambda: flat.publications(engines.store_from_ntriples(nt())))
-    writers: dict[str, Callable[[], str]] = {
-        "llm4rec.ttl": measured("llm4rec.ttl", ttl),
-        "llm4rec.nt": measured("llm4rec.nt", nt),
-        "llm4rec.jsonld": measured("llm4rec.jsonld", lambda: exports.jsonld(graph)),
-        "quality.json": measured("quality.json", lambda: quality.to_json(report)),
-        "quality.ttl": measured("quality.ttl", lambda: quality.to_turtle(report, entities, base)),
-        "papers.csv": measured("papers.csv", lambda: flat.papers_csv(papers())),
-        "papers.csl.json": measured("papers.csl.json", lambda: flat.csl_json(papers())),
-        "papers.md": measured("papers.md", lambda: flat.awesome_markdown(papers())),
-        # After the dumps: it gives their sizes and checksums.
-        "void.ttl": lambda: exports.turtle(void_module.void(graph, settings, dumps.values()), base),
-        "llm4rec.html": lambda: visual.render(
-            graph,
-            base,
-            visual.page_queries(base),
-            visual.quality_summary(report),
-            ttl() if embed else None,
-            nt(),
-        ),
-        freshness.STAMP: lambda: stamp,
-    }
-    staged: dict[str, Callable[[], str]] = {
+    writers = _writers(done, report, stamp, sparql_endpoint)
+    staged: dict[str, exports.Writer] = {
         name: render
         if name.startswith(".")
-        else functools.partial(progress.run, f"write {name}", render)
+        else functools.partial(_staged, progress, f"write {name}", render)
         for name, render in writers.items()
     }
     before = _graph_lines(out_dir) if changelog is not None else None
@@ -170,11 +127,88 @@ def build(
         from llm4rec_kg import __version__
         from llm4rec_kg.publish import changes
 
-        after = changes.lines_of(engines.store_from_ntriples(nt()))  # written: in memory
-        change = changes.diff(before, after)
+        change = changes.diff(before, changes.read_lines(out_dir))
         changes.record(changelog, change, base, __version__)
     shown = [path for path in files if not path.name.startswith(".")]
     return BuildResult(done, shown, time.perf_counter() - started)
+
+
+# The dumps the dataset description lists, with their sizes and checksums.
+DESCRIBED = (
+    "llm4rec.ttl",
+    "llm4rec.nt",
+    "llm4rec.jsonld",
+    "quality.json",
+    "quality.ttl",
+    "papers.csv",
+    "papers.csl.json",
+    "papers.md",
+)
+
+
+def _writers(
+    done: Validated, report: Report, stamp: str, sparql_endpoint: str | None
+) -> dict[str, exports.Writer]:
+    """Every export's writer, in the order they run: each reads the staging directory for
+    what it needs of an earlier one (the page's data, the flat exports' store, the sizes
+    and checksums), so the graph is serialised once a format and no file is held whole."""
+    from llm4rec_kg.publish import exports, flat, visual
+    from llm4rec_kg.publish import void as void_module
+    from llm4rec_kg.quality import report as quality
+
+    graph, base = done.graph, done.base
+    entities = {
+        key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
+    }
+    settings = void_module.Settings(base, sparql_endpoint)
+    # The flat exports are read from the graph by SPARQL, once for the three of them.
+    papers = functools.cache(
+        lambda staging: flat.publications(flat.store(staging / "llm4rec.nt"))
+    )
+
+    def page(staging: Path) -> exports.Rendered:
+        # A small graph's page embeds the Turtle export itself; a large one's is made of
+        # chunks of the N-Triples export.
+        embed = visual.embeds_turtle(graph)
+        return visual.render_blocks(
+            graph,
+            base,
+            visual.page_queries(base),
+            visual.quality_summary(report),
+            (staging / "llm4rec.ttl").read_text("utf-8") if embed else None,
+            staging / "llm4rec.nt",
+        )
+
+    return {
+        "llm4rec.ttl": lambda _staging: exports.turtle_blocks(graph, base),
+        "llm4rec.nt": lambda _staging: exports.ntriples_blocks(graph),
+        "llm4rec.jsonld": lambda _staging: exports.jsonld_blocks(graph),
+        "quality.json": lambda _staging: quality.to_json(report),
+        "quality.ttl": lambda _staging: quality.to_turtle(report, entities, base),
+        "papers.csv": lambda staging: flat.papers_csv(papers(staging)),
+        "papers.csl.json": lambda staging: flat.csl_json(papers(staging)),
+        "papers.md": lambda staging: flat.awesome_markdown(papers(staging)),
+        # After the dumps: it gives their sizes and checksums.
+        "void.ttl": lambda staging: exports.turtle(
+            void_module.void(
+                graph, settings, [void_module.Dump.of_file(staging / n) for n in DESCRIBED]
+            ),
+            base,
+        ),
+        "llm4rec.html": page,
+        freshness.STAMP: lambda _staging: stamp,
+    }
+
+
+def _staged(progress: Progress, name: str, render: exports.Writer, staging: Path) -> Iterator[str]:
+    """A writer run as a progress stage, which lasts until its last piece is written: the
+    time shown is the time the file took."""
+    with progress.stage(name):
+        rendered = render(staging)
+        if isinstance(rendered, str):
+            yield rendered
+        else:
+            yield from rendered
 
 
 def _graph_lines(out_dir: Path) -> set[str] | None:

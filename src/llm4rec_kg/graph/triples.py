@@ -140,7 +140,42 @@ class Triples:
 
 def ntriples(triples: Iterable[Triple]) -> str:
     """N-Triples with sorted lines, escaped as rdflib's writer escapes them."""
+    if isinstance(triples, Triples):
+        return "".join(ntriples_blocks(triples))
     return "".join(sorted(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples))
+
+
+def ntriples_blocks(graph: Triples) -> Iterator[str]:
+    """The sorted N-Triples lines of ``ntriples``, one subject's lines at a time, so that a
+    large graph is written without holding every line at once.
+
+    Sorting subjects, then predicates, then objects gives the order of whole lines: a
+    subject or predicate is an IRI, closed by a '>' that cannot occur inside it, so no term
+    is a prefix of another; an object is followed by " .", and a space sorts before the
+    '@' or '^' that could continue a literal."""
+    iris: dict[Node, str] = {}  # IRIs recur (predicates, classes, shared objects); literals rarely
+    known = iris.get
+
+    def term(node: Node) -> str:
+        text = _nt(node)
+        if isinstance(node, URIRef):
+            iris[node] = text
+        return text
+
+    index = graph.by_subject()
+    for head, subject in sorted([(term(s) + " ", s) for s in index]):
+        props = index[subject]
+        lines = []
+        for start, objects in sorted(
+            [(head + (known(p) or term(p)) + " ", objects) for p, objects in props.items()]
+        ):
+            if len(objects) == 1:
+                lines.append(start + (known(objects[0]) or term(objects[0])) + " .\n")
+            else:
+                lines.extend(
+                    start + o + " .\n" for o in sorted([known(o) or term(o) for o in objects])
+                )
+        yield "".join(lines)
 
 
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})

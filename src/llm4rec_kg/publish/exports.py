@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,26 @@ from llm4rec_kg.publish import jsonld as jsonld_writer
 from llm4rec_kg.publish import turtle as turtle_writer
 from llm4rec_kg.resources import ontology_file
 
+# What a writer gives: a whole text, or a large one in pieces, written as they come.
+Rendered = str | Iterable[str]
+# A writer is given the staging directory, which holds the files written before it.
+Writer = Callable[[Path], Rendered]
+
 
 def turtle(graph: Iterable[Triple], base: str) -> str:
     return turtle_writer.turtle(graph, turtle_prefixes(base))
 
 
+def turtle_blocks(graph: Iterable[Triple], base: str) -> Iterator[str]:
+    return turtle_writer.turtle_blocks(graph, turtle_prefixes(base))
+
+
 def ntriples(graph: Iterable[Triple]) -> str:
     return triples.ntriples(graph)
+
+
+def ntriples_blocks(graph: triples.Triples) -> Iterator[str]:
+    return triples.ntriples_blocks(graph)
 
 
 def context() -> dict[str, Any]:
@@ -46,9 +59,15 @@ def jsonld(graph: Iterable[Triple]) -> str:
     return jsonld_writer.jsonld(graph, context()["@context"])
 
 
-def write_exports(out_dir: Path, writers: dict[str, Callable[[], str]]) -> list[Path]:
+def jsonld_blocks(graph: Iterable[Triple]) -> Iterator[str]:
+    return jsonld_writer.jsonld_blocks(graph, context()["@context"])
+
+
+def write_exports(out_dir: Path, writers: Mapping[str, Writer]) -> list[Path]:
     """Render every file into a staging directory beside out_dir, then swap the two in one
     step, so that at any instant out_dir holds the old set or the new one, never a mix.
+    Writers run in order, each given the staging directory, so a later one may read what
+    an earlier one wrote (a large graph is then held in memory once, not once a format).
 
     Plain files of out_dir that no writer renders are kept (hard-linked into the new set); a
     directory holding folders or links is refused before anything is written, since the
@@ -63,13 +82,22 @@ def write_exports(out_dir: Path, writers: dict[str, Callable[[], str]]) -> list[
         )
     with swapped_in(out_dir, "exports") as staging:
         for name, render in writers.items():
-            (staging / name).write_text(render(), encoding="utf-8", newline="\n")
-            (staging / name).chmod(0o644)
+            _write(staging / name, render(staging))
         if out_dir.is_dir():
             for kept in out_dir.iterdir():
                 if kept.is_file() and kept.name not in writers:
                     os.link(kept, staging / kept.name)
     return [out_dir / name for name in writers]
+
+
+def _write(path: Path, rendered: Rendered) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        if isinstance(rendered, str):
+            out.write(rendered)
+        else:
+            for piece in rendered:
+                out.write(piece)
+    path.chmod(0o644)
 
 
 @contextmanager

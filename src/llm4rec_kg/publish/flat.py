@@ -19,6 +19,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -69,6 +70,61 @@ class Publication:
     tuning: tuple[str, ...]
     code: tuple[tuple[str, str], ...]  # (url, language or "")
     lists: tuple[str, ...]
+
+
+def store(ntriples: Path) -> ox.Store:
+    """A store of the N-Triples export's triples that the flat queries can match: those
+    whose predicate one of them names. Rows, provenance and the rest, most of a large
+    graph, are left out, which makes the store a fraction of the whole graph's."""
+    wanted = _predicates("flat_papers", "flat_values")
+    found = ox.Store()
+    with ntriples.open("rb") as lines:
+        kept = b"".join(line for line in lines if line.split(b" ", 2)[1] in wanted)
+    found.bulk_load(kept, format=ox.RdfFormat.N_TRIPLES)
+    return found
+
+
+def _predicates(*names: str) -> frozenset[bytes]:
+    """Every predicate the queries' patterns and property paths name, as N-Triples terms.
+    Read from the parsed algebra (rdflib's parser), so a query's prefixes, ``a`` and paths
+    count as the engine reads them; a pattern with a variable predicate could match any
+    triple, and is refused rather than answered from part of the graph."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    found: set[bytes] = set()
+    for name in names:
+        _walk(prepareQuery(internal_query(name)).algebra, found)
+    return frozenset(found)
+
+
+def _walk(node: Any, found: set[bytes]) -> None:
+    from rdflib import Variable
+
+    if isinstance(node, dict):  # the algebra's nodes (CompValue) are dicts
+        for key, value in node.items():
+            if key == "triples":
+                for _s, predicate, _o in value:
+                    if isinstance(predicate, Variable):
+                        raise ValueError("a flat query has a variable predicate")
+                    _path_iris(predicate, found)
+            else:
+                _walk(value, found)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            _walk(item, found)
+
+
+def _path_iris(path: Any, found: set[bytes]) -> None:
+    from rdflib import URIRef
+
+    if isinstance(path, URIRef):
+        found.add(f"<{path}>".encode())
+        return
+    # Sequence and alternative paths hold args; one-or-more and the like a path; inverse an arg.
+    parts = (*getattr(path, "args", ()), getattr(path, "path", None), getattr(path, "arg", None))
+    for part in parts:
+        if part is not None:
+            _path_iris(part, found)
 
 
 def publications(store: ox.Store) -> list[Publication]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import cache
 
@@ -44,16 +44,21 @@ class _Names:
         self.by_namespace = {iri: prefix for prefix, iri in prefixes.items()}
         self.used: set[str] = set()
         self.pname = cache(self._pname)
+        self._longer = cache(self._bound_within)
+
+    def _bound_within(self, namespace: str) -> list[str]:
+        """The bound namespaces that extend a split point (few split points recur)."""
+        return [ns for ns in self.by_namespace if ns.startswith(namespace)]
 
     def _pname(self, iri: str) -> str | None:
         try:
-            namespace, local = split_uri(iri)
+            namespace, local = split_iri(iri)
         except ValueError:
             if iri not in self.by_namespace:
                 return None
             namespace, local = iri, ""  # a namespace itself: "prefix:"
         # A bound namespace longer than the split point still wins, as in rdflib.
-        longer = [ns for ns in self.by_namespace if ns.startswith(namespace) and iri.startswith(ns)]
+        longer = [ns for ns in self._longer(namespace) if iri.startswith(ns)]
         if longer:
             namespace = max(longer, key=len)
             local = iri[len(namespace) :]
@@ -70,21 +75,58 @@ class _Names:
         return self.pname(str(iri)) or f"<{iri}>"
 
 
+# rdflib's split of an IRI into namespace and local name, for ASCII IRIs: the local name is
+# the trailing run of name characters, from its first letter, digit or underscore.
+_NAME_RUN = re.compile(r"[A-Za-z0-9._%()-]*\Z")
+_SPLIT_START = re.compile(r"[A-Za-z0-9_]")
+_XMLNS = "http://www.w3.org/XML/1998/namespace"
+
+
+def split_iri(iri: str) -> tuple[str, str]:
+    """rdflib's ``split_uri``, whose character-by-character Unicode lookups were a third
+    of this writer's time; IRIs that are not plain ASCII, and the odd cases, go to it."""
+    if not iri.isascii() or iri.startswith(_XMLNS):
+        return split_uri(iri)
+    run = _NAME_RUN.search(iri)
+    at = run.start() if run else len(iri)
+    start = _SPLIT_START.search(iri, at) if at > 0 else None
+    if start is None:  # all name characters, or none that may start a local name
+        return split_uri(iri)
+    return iri[: start.start()], iri[start.start() :]
+
+
 def turtle(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> str:
+    return "".join(turtle_blocks(triples, prefixes))
+
+
+def turtle_blocks(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[str]:
+    """``turtle`` a subject's block at a time, after the PREFIX lines."""
     graph = _by_subject(triples)
-    # How often each IRI is an object: rdflib writes the least referenced subjects first.
-    references: Counter[Node] = Counter(
-        o
-        for props in graph.values()
-        for objects in props.values()
-        for o in objects
-        if isinstance(o, URIRef)
-    )
     names = _Names(prefixes)
-    blocks = [_block(s, graph[s], names) for s in _subject_order(graph, references)]
-    # Written after the blocks, which found the prefixes in use.
-    head = "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(names.used))
-    return head + "".join(f"\n{block}\n" for block in blocks)
+    # How often each IRI is an object: rdflib writes the least referenced subjects first.
+    references = _declare_names(graph, names)
+    yield "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(names.used))
+    for s in _subject_order(graph, references):
+        yield f"\n{_block(s, graph[s], names)}\n"
+
+
+def _declare_names(graph: dict[Node, dict[Node, list[Node]]], names: _Names) -> Counter[Node]:
+    """Find every prefix the blocks will use (so the PREFIX lines can go first), and count
+    how often each IRI is an object."""
+    references: Counter[Node] = Counter()
+    pname = names.pname
+    for s, props in graph.items():
+        pname(str(s))
+        for p, objects in props.items():
+            if p not in _TYPE:  # written "a"
+                pname(str(p))
+            for o in objects:
+                if isinstance(o, URIRef):
+                    references[o] += 1
+                    pname(str(o))
+                elif isinstance(o, Literal) and o.datatype is not None:
+                    pname(str(o.datatype))  # written bare or prefixed, declared all the same
+    return references
 
 
 def _by_subject(triples: Iterable[Triple]) -> dict[Node, dict[Node, list[Node]]]:
@@ -114,7 +156,12 @@ def _block(subject: Node, props: dict[Node, list[Node]], names: _Names) -> str:
     lines = []
     for p in order:
         verb = "a" if p in _TYPE else names.iri(_iri(p))
-        objects = [_object(o, names) for o in sorted(set(props[p]), key=_object_key)]
+        values = props[p]
+        objects = (
+            [_object(values[0], names)]  # most predicates have one value: nothing to sort
+            if len(values) == 1
+            else [_object(o, names) for o in sorted(set(values), key=_object_key)]
+        )
         if len(objects) == 1:
             lines.append(f"{_INDENT}{verb} {objects[0]}")
         else:

@@ -19,12 +19,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
+import itertools
 import json
 import math
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -397,46 +398,48 @@ def embeds_turtle(graph: Triples) -> bool:
 
 
 def rdf_chunks(
-    graph: Triples, base: str, turtle: str | None = None, ntriples: str | None = None
-) -> list[str]:
+    graph: Triples, base: str, turtle: str | None = None, ntriples: Path | None = None
+) -> Iterator[str]:
     """The graph as Turtle for the page's store. A small graph goes as one text (the export
     itself when given); a large one in chunks of whole subjects, so the page can load them
-    between frames and stay responsive."""
+    between frames and stay responsive. ``ntriples`` is the N-Triples export, if written:
+    its sorted lines are the chunks' source, read a subject at a time."""
+    if turtle is not None and embeds_turtle(graph):
+        yield turtle
+        return
     import pyoxigraph as ox
 
-    if turtle is not None and embeds_turtle(graph):
-        return [turtle]
     from llm4rec_kg.publish import exports
 
-    # Chunks of whole subjects (every subject is an IRI) in order of their IRIs, found in
-    # the N-Triples text: one load per chunk rather than a store lookup per subject.
-    text = ntriples if ntriples is not None else exports.ntriples(graph)
-    groups: dict[str, list[str]] = {}
-    for line in text.splitlines(keepends=True):
-        groups.setdefault(line[: line.index("> ") + 1], []).append(line)
+    blocks = _subject_blocks(ntriples) if ntriples else exports.ntriples_blocks(graph)
     prefixes = display_prefixes(base)
 
-    def dump(lines: list[str]) -> str:
+    def dump(text: str) -> str:
         # A store writes its triples in an order of their content alone.
         store = ox.Store()
-        store.load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        text = store.dump(
+        store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        out = store.dump(
             format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
         )
-        return bytes(text or b"").decode("utf-8")
+        return bytes(out or b"").decode("utf-8")
 
-    chunks: list[str] = []
     current: list[str] = []
     size = 0
-    for subject in sorted(groups):
-        current.extend(groups[subject])
-        size += len(groups[subject])
+    for block in blocks:
+        current.append(block)
+        size += block.count("\n")
         if size >= CHUNK_TRIPLES:
-            chunks.append(dump(current))
+            yield dump("".join(current))
             current, size = [], 0
     if size:
-        chunks.append(dump(current))
-    return chunks
+        yield dump("".join(current))
+
+
+def _subject_blocks(ntriples: Path) -> Iterator[str]:
+    """Each subject's lines of a sorted N-Triples file, together."""
+    with ntriples.open(encoding="utf-8") as lines:
+        for _subject, group in itertools.groupby(lines, key=lambda line: line[: line.index(" ")]):
+            yield "".join(group)
 
 
 def render(
@@ -445,9 +448,22 @@ def render(
     queries: list[dict[str, str]],
     quality: dict[str, Any] | None,
     turtle: str | None = None,
-    ntriples: str | None = None,
+    ntriples: Path | None = None,
 ) -> str:
-    """The whole page as one string: data, engine, graph library and app inlined.
+    """The whole page as one string (``render_blocks`` gives it in pieces)."""
+    return "".join(render_blocks(graph, base, queries, quality, turtle, ntriples))
+
+
+def render_blocks(
+    graph: Triples,
+    base: str,
+    queries: list[dict[str, str]],
+    quality: dict[str, Any] | None,
+    turtle: str | None = None,
+    ntriples: Path | None = None,
+) -> Iterator[str]:
+    """The page, data, engine, graph library and app inlined, in pieces as the template
+    renders them: the graph's chunks are made one at a time, as the template reaches them.
 
     ``turtle`` is the graph's Turtle export, embedded as it is when the graph is small;
     ``ntriples`` its N-Triples export, which saves writing it again for a large one."""
@@ -460,7 +476,7 @@ def render(
         autoescape=select_autoescape(default=True),
         keep_trailing_newline=True,
     )
-    return env.get_template("graph.html").render(
+    return env.get_template("graph.html").generate(
         view={
             "nodes": view.nodes,
             "edges": view.compact_edges(),
@@ -470,7 +486,8 @@ def render(
             "prefixes": display_prefixes(base),
             "base": base,
         },
-        rdf={"format": "text/turtle", "chunks": rdf_chunks(graph, base, turtle, ntriples)},
+        rdf_format="text/turtle",
+        rdf_chunks=rdf_chunks(graph, base, turtle, ntriples),
         queries=queries,
         quality=quality or {"open": 0, "total": 0, "findings": []},
         wasm=base64.b64encode(_asset("oxigraph-web_bg.wasm.gz")).decode("ascii"),

@@ -50,10 +50,15 @@ class Dump:
     sha256: str
 
     @classmethod
-    def of(cls, name: str, text: str) -> Dump:
-        data = text.encode("utf-8")
-        media, spec = MEDIA_TYPES[Path(name).name]
-        return cls(name, media, spec, len(data), hashlib.sha256(data).hexdigest())
+    def of_file(cls, path: Path) -> Dump:
+        """The dump as written to path, read in blocks rather than held whole."""
+        digest, size = hashlib.sha256(), 0
+        with path.open("rb") as data:
+            while block := data.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+        media, spec = MEDIA_TYPES[path.name]
+        return cls(path.name, media, spec, size, digest.hexdigest())
 
 
 FEATURES = ("Turtle", "N-Triples", "JSON-LD")
