@@ -156,7 +156,7 @@ def main() -> None:
         graph = builder.build_graph(catalog, Minter(DEFAULT_BASE))
         graph_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        html = visual.render(graph, DEFAULT_BASE, visual.page_queries(DEFAULT_BASE), None)
+        html = "".join(visual.render(graph, DEFAULT_BASE, visual.page_queries(DEFAULT_BASE), None))
         html_seconds = time.perf_counter() - started
         big = out / "synthetic.html"
         big.write_text(html, encoding="utf-8")

@@ -19,7 +19,7 @@ from llm4rec_kg import DEFAULT_BASE
 from llm4rec_kg.batch import without_cyclic_gc
 from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
 from llm4rec_kg.progress import QUIET, Progress
-from llm4rec_kg.publish import BUILT, freshness
+from llm4rec_kg.publish import BUILT, DESCRIBED, freshness
 from llm4rec_kg.sparql.results import Result, Term
 
 # The stages behind validate and build load rdflib and the catalog; query, serve and push
@@ -133,19 +133,6 @@ def build(
     return BuildResult(done, shown, time.perf_counter() - started)
 
 
-# The dumps the dataset description lists, with their sizes and checksums.
-DESCRIBED = (
-    "llm4rec.ttl",
-    "llm4rec.nt",
-    "llm4rec.jsonld",
-    "quality.json",
-    "quality.ttl",
-    "papers.csv",
-    "papers.csl.json",
-    "papers.md",
-)
-
-
 def _writers(
     done: Validated, report: Report, stamp: str, sparql_endpoint: str | None
 ) -> dict[str, exports.Writer]:
@@ -162,15 +149,13 @@ def _writers(
     }
     settings = void_module.Settings(base, sparql_endpoint)
     # The flat exports are read from the graph by SPARQL, once for the three of them.
-    papers = functools.cache(
-        lambda staging: flat.publications(flat.store(staging / "llm4rec.nt"))
-    )
+    papers = functools.cache(lambda staging: flat.publications(flat.store(staging / "llm4rec.nt")))
 
     def page(staging: Path) -> exports.Rendered:
         # A small graph's page embeds the Turtle export itself; a large one's is made of
         # chunks of the N-Triples export.
         embed = visual.embeds_turtle(graph)
-        return visual.render_blocks(
+        return visual.render(
             graph,
             base,
             visual.page_queries(base),

@@ -12,6 +12,7 @@ EXPORT_NAMES = (
     "papers.md",
     "void.ttl",
 )
+DESCRIBED = EXPORT_NAMES[:-1]  # what void.ttl lists, with sizes and checksums: all before it
 PAGE = "llm4rec.html"  # the offline explorer
 BUILT = (*EXPORT_NAMES, PAGE)
 RDF_DUMPS = EXPORT_NAMES[:3]  # the graph itself, in three syntaxes

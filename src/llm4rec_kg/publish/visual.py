@@ -449,18 +449,6 @@ def render(
     quality: dict[str, Any] | None,
     turtle: str | None = None,
     ntriples: Path | None = None,
-) -> str:
-    """The whole page as one string (``render_blocks`` gives it in pieces)."""
-    return "".join(render_blocks(graph, base, queries, quality, turtle, ntriples))
-
-
-def render_blocks(
-    graph: Triples,
-    base: str,
-    queries: list[dict[str, str]],
-    quality: dict[str, Any] | None,
-    turtle: str | None = None,
-    ntriples: Path | None = None,
 ) -> Iterator[str]:
     """The page, data, engine, graph library and app inlined, in pieces as the template
     renders them: the graph's chunks are made one at a time, as the template reaches them.
