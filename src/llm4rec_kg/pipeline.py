@@ -148,8 +148,8 @@ def _writers(
         key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
     }
     settings = void_module.Settings(base, sparql_endpoint)
-    # The flat exports are read from the graph by SPARQL, once for the three of them.
-    papers = functools.cache(lambda staging: flat.publications(flat.store(staging / "llm4rec.nt")))
+    # The publications the flat exports list, read once for the three of them.
+    papers = functools.cache(lambda: flat.from_graph(graph))
 
     def page(staging: Path) -> exports.Rendered:
         # A small graph's page embeds the Turtle export itself; a large one's is made of
@@ -170,9 +170,9 @@ def _writers(
         "llm4rec.jsonld": lambda _staging: exports.jsonld_blocks(graph),
         "quality.json": lambda _staging: quality.to_json(report),
         "quality.ttl": lambda _staging: quality.to_turtle(report, entities, base),
-        "papers.csv": lambda staging: flat.papers_csv(papers(staging)),
-        "papers.csl.json": lambda staging: flat.csl_json(papers(staging)),
-        "papers.md": lambda staging: flat.awesome_markdown(papers(staging)),
+        "papers.csv": lambda _staging: flat.papers_csv(papers()),
+        "papers.csl.json": lambda _staging: flat.csl_json(papers()),
+        "papers.md": lambda _staging: flat.awesome_markdown(papers()),
         # After the dumps: it gives their sizes and checksums.
         "void.ttl": lambda staging: exports.turtle(
             void_module.void(

@@ -1,6 +1,8 @@
 """Flat exports for people who live in spreadsheets and reference managers, all read from
-the graph by SPARQL (``sparql/flat_papers.rq`` and ``flat_values.rq``), so they say what
-the graph says, corrections applied:
+the graph, so they say what the graph says, corrections applied. What they hold is defined
+by two SPARQL queries (``sparql/flat_papers.rq`` and ``flat_values.rq``, run by
+``publications``); the build reads the same from the graph's index (``from_graph``), and
+the tests hold the two to the same answer:
 
 - ``papers.csv``: one row per publication, with its identifiers, venue, year, models (with
   their roles), code and the lists that give it;
@@ -18,12 +20,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.term import Node
 
+from llm4rec_kg.graph.triples import Triples
+from llm4rec_kg.graph.vocab import DCTERMS, FABIO, RDF, RDFS, SDO, SKOS
+from llm4rec_kg.graph.vocab import L4R as L4R_NS
 from llm4rec_kg.resources import internal_query
 
 L4R = "https://w3id.org/llm4rec/ontology#"
@@ -72,70 +79,101 @@ class Publication:
     lists: tuple[str, ...]
 
 
-def store(ntriples: Path) -> ox.Store:
-    """A store of the N-Triples export's triples that the flat queries can match: those
-    whose predicate one of them names. Rows, provenance and the rest, most of a large
-    graph, are left out, which makes the store a fraction of the whole graph's."""
-    wanted = _predicates("flat_papers", "flat_values")
-    found = ox.Store()
-    with ntriples.open("rb") as lines:
-        kept = b"".join(line for line in lines if line.split(b" ", 2)[1] in wanted)
-    found.bulk_load(kept, format=ox.RdfFormat.N_TRIPLES)
-    return found
-
-
-def _predicates(*names: str) -> frozenset[bytes]:
-    """Every predicate the queries' patterns and property paths name, as N-Triples terms.
-    Read from the parsed algebra (rdflib's parser), so a query's prefixes, ``a`` and paths
-    count as the engine reads them; a pattern with a variable predicate could match any
-    triple, and is refused rather than answered from part of the graph."""
-    from rdflib.plugins.sparql import prepareQuery
-
-    found: set[bytes] = set()
-    for name in names:
-        _walk(prepareQuery(internal_query(name)).algebra, found)
-    return frozenset(found)
-
-
-def _walk(node: Any, found: set[bytes]) -> None:
-    from rdflib import Variable
-
-    if isinstance(node, dict):  # the algebra's nodes (CompValue) are dicts
-        for key, value in node.items():
-            if key == "triples":
-                for _s, predicate, _o in value:
-                    if isinstance(predicate, Variable):
-                        raise ValueError("a flat query has a variable predicate")
-                    _path_iris(predicate, found)
-            else:
-                _walk(value, found)
-    elif isinstance(node, list | tuple):
-        for item in node:
-            _walk(item, found)
-
-
-def _path_iris(path: Any, found: set[bytes]) -> None:
-    from rdflib import URIRef
-
-    if isinstance(path, URIRef):
-        found.add(f"<{path}>".encode())
-        return
-    # Sequence and alternative paths hold args; one-or-more and the like a path; inverse an arg.
-    parts = (*getattr(path, "args", ()), getattr(path, "path", None), getattr(path, "arg", None))
-    for part in parts:
-        if part is not None:
-            _path_iris(part, found)
-
-
 def publications(store: ox.Store) -> list[Publication]:
+    """Every publication, as ``flat_papers.rq`` and ``flat_values.rq`` read it from a store:
+    the definition of the flat exports' content."""
     values: dict[str, dict[str, set[str]]] = {}
     for row in _select(store, "flat_values"):
         fields = values.setdefault(_value(row, "paper"), {})
         fields.setdefault(_value(row, "field"), set()).add(_value(row, "value"))
     return [
-        _publication(row, values.get(_value(row, "paper"), {}))
+        _publication(
+            {name: _value(row, name) for name in _ROW}, values.get(_value(row, "paper"), {})
+        )
         for row in _select(store, "flat_papers")
     ]
+
+
+# flat_papers.rq's variables: the single-valued fields of a publication.
+_ROW = (
+    "paper",
+    "type",
+    "title",
+    "short",
+    "year",
+    "venue_label",
+    "publisher_label",
+    "arxiv",
+    "url",
+    "paradigm",
+)
+
+
+def from_graph(graph: Triples) -> list[Publication]:
+    """The publications ``publications`` reads by SPARQL, read from the built graph's own
+    index: the build's path, which at 100k papers takes seconds where loading a store and
+    running the queries takes half a minute. The queries stay the definition; the tests
+    hold the two paths to the same answer."""
+    index = graph.by_subject()
+
+    def objects(subject: Node, *path: Node) -> list[Node]:
+        found = [subject]
+        for predicate in path:
+            found = [o for s in found for o in index.get(s, {}).get(predicate, ())]
+        return found
+
+    def one(subject: Node, *path: Node) -> str:
+        found = objects(subject, *path)
+        return min(str(o) for o in found) if found else ""
+
+    typed = {s for kind in KINDS for s in graph.subjects(RDF.type, URIRef(kind))}
+    rows = []
+    for paper in sorted(typed, key=str):
+        for kind in sorted(str(t) for t in objects(paper, RDF.type) if str(t) in KINDS):
+            for title in sorted(str(t) for t in objects(paper, DCTERMS.title)):
+                row = {"paper": str(paper), "type": kind, "title": title}
+                for name, path in _SINGLE.items():
+                    row[name] = one(paper, *path)
+                rows.append(_publication(row, _values(paper, objects)))
+    return rows
+
+
+# flat_papers.rq's optional fields, as paths from the publication.
+_SINGLE: dict[str, tuple[Node, ...]] = {
+    "short": (L4R_NS.shortName,),
+    "year": (DCTERMS.issued,),
+    "url": (SDO.url,),
+    "arxiv": (FABIO.hasArXivId,),
+    "paradigm": (L4R_NS.paradigm, SKOS.prefLabel),
+    "venue_label": (L4R_NS.publishedIn, RDFS.label),
+    "publisher_label": (DCTERMS.publisher, RDFS.label),
+}
+# flat_values.rq's fields with one path each; "uses" and "code" combine two.
+_MANY: dict[str, tuple[Node, ...]] = {
+    "same_as": (SDO.sameAs,),
+    "venue_types": (L4R_NS.publishedIn, RDF.type),
+    "models": (L4R_NS.usesModel, RDFS.label),
+    "families": (L4R_NS.usesModel, L4R_NS.family, RDFS.label),
+    "tuning": (L4R_NS.tuningStrategy, SKOS.prefLabel),
+    "lists": (L4R_NS.listedIn,),
+}
+
+
+def _values(paper: Node, objects: Callable[..., list[Node]]) -> dict[str, set[str]]:
+    many = {name: {str(o) for o in objects(paper, *path)} for name, path in _MANY.items()}
+    many["uses"] = {
+        f"{model} ({role})"
+        for use in objects(paper, L4R_NS.modelUse)
+        for model in objects(use, L4R_NS.model, RDFS.label)
+        for role in objects(use, L4R_NS.role, SKOS.prefLabel)
+    }
+    many["code"] = {
+        f"{url}\x1e{language}"
+        for repo in objects(paper, L4R_NS.code)
+        for url in objects(repo, SDO.codeRepository)
+        for language in ([str(x) for x in objects(repo, SDO.programmingLanguage)] or [""])
+    } | {f"{link}\x1e" for link in objects(paper, L4R_NS.codeLink)}
+    return many
 
 
 def _select(store: ox.Store, name: str) -> ox.QuerySolutions:
@@ -149,30 +187,30 @@ def _value(row: Any, name: str) -> str:
     return "" if term is None else str(term.value)
 
 
-def _publication(row: Any, many: dict[str, set[str]]) -> Publication:
+def _publication(row: dict[str, str], many: dict[str, set[str]]) -> Publication:
     def sorted_values(name: str) -> tuple[str, ...]:
         return tuple(sorted(many.get(name, set()) - {""}))
 
     same = sorted_values("same_as")
     dois = [s[len(DOI) :] for s in same if s.startswith(DOI) and not s.startswith(DATACITE_ARXIV)]
-    year = _value(row, "year")
+    year = row["year"]
     code = tuple(
         (url, language)
         for url, _, language in sorted(c.partition("\x1e") for c in sorted_values("code"))
     )
     return Publication(
-        iri=_value(row, "paper"),
-        kind=KINDS[_value(row, "type")],
-        title=_value(row, "title"),
-        short_name=_value(row, "short"),
+        iri=row["paper"],
+        kind=KINDS[row["type"]],
+        title=row["title"],
+        short_name=row["short"],
         year=int(year) if year else None,
-        venue=_value(row, "venue_label"),
+        venue=row["venue_label"],
         venue_types=tuple(t.removeprefix(L4R) for t in sorted_values("venue_types")),
-        publisher=_value(row, "publisher_label"),
-        arxiv=_value(row, "arxiv"),
+        publisher=row["publisher_label"],
+        arxiv=row["arxiv"],
         doi=dois[0] if dois else "",
-        url=_value(row, "url"),
-        paradigm=_value(row, "paradigm"),
+        url=row["url"],
+        paradigm=row["paradigm"],
         models=sorted_values("models"),
         uses=sorted_values("uses"),
         families=sorted_values("families"),

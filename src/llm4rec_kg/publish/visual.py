@@ -91,7 +91,14 @@ def build_view(graph: Triples, base: str) -> View:
             kinds.setdefault(subject, name)
     view = View()
     degree: dict[str, int] = defaultdict(int)
-    links = ((str(s), str(p), str(o)) for s, p, o in graph if s in kinds and o in kinds)
+    index = graph.by_subject()
+    links = (
+        (str(s), str(p), str(o))
+        for s in kinds
+        for p, objects in index.get(s, {}).items()
+        for o in objects
+        if isinstance(o, URIRef) and o in kinds  # a literal is never a node
+    )
     for s, p, o in sorted(links):
         if p != str(RDF.type) and s != o:
             view.edges.append({"from": s, "to": o, "title": shorten(p, prefixes)})
