@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -469,3 +470,24 @@ def test_build_names_a_configured_sparql_endpoint(real_catalog: Path, tmp_path: 
     # The endpoint is an input: the same build without it is not a no-op.
     again = pipeline.build(real_catalog, tmp_path / "out")
     assert not again.up_to_date
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 1000])
+def test_a_large_graphs_page_chunks_hold_whole_subjects(
+    real_build: pipeline.BuildResult, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """The page's data chunks read from the N-Triples export are the ones made from the
+    graph a subject at a time: at least ``size`` triples each (the last may be short),
+    no subject split across two, every triple once."""
+    from llm4rec_kg.publish import exports, visual
+
+    assert real_build.validated is not None
+    monkeypatch.setattr(visual, "CHUNK_TRIPLES", size)
+    ntriples = real_build.files[0].parent / "llm4rec.nt"
+    from_file = list(visual._file_chunks(ntriples))
+    from_graph = list(visual._block_chunks(exports.ntriples_blocks(real_build.validated.graph)))
+    assert from_file == from_graph
+    assert "".join(from_file) == ntriples.read_text("utf-8")
+    subjects = [{line.split(" ", 1)[0] for line in c.splitlines()} for c in from_file]
+    assert all(not (a & b) for a, b in itertools.pairwise(subjects))
+    assert all(c.count("\n") >= size for c in from_file[:-1])

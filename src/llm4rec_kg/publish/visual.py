@@ -418,35 +418,46 @@ def rdf_chunks(
 
     from llm4rec_kg.publish import exports
 
-    blocks = _subject_blocks(ntriples) if ntriples else exports.ntriples_blocks(graph)
+    texts = _file_chunks(ntriples) if ntriples else _block_chunks(exports.ntriples_blocks(graph))
     prefixes = display_prefixes(base)
-
-    def dump(text: str) -> str:
+    for text in texts:
         # A store writes its triples in an order of their content alone.
         store = ox.Store()
         store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
         out = store.dump(
             format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
         )
-        return bytes(out or b"").decode("utf-8")
+        yield bytes(out or b"").decode("utf-8")
 
+
+def _block_chunks(blocks: Iterable[str]) -> Iterator[str]:
+    """Whole subjects' N-Triples blocks, gathered until a chunk holds CHUNK_TRIPLES."""
     current: list[str] = []
     size = 0
     for block in blocks:
         current.append(block)
         size += block.count("\n")
         if size >= CHUNK_TRIPLES:
-            yield dump("".join(current))
+            yield "".join(current)
             current, size = [], 0
     if size:
-        yield dump("".join(current))
+        yield "".join(current)
 
 
-def _subject_blocks(ntriples: Path) -> Iterator[str]:
-    """Each subject's lines of a sorted N-Triples file, together."""
+def _file_chunks(ntriples: Path) -> Iterator[str]:
+    """The chunks ``_block_chunks`` makes, from a sorted N-Triples file: CHUNK_TRIPLES lines
+    at a time, then the rest of the last line's subject."""
     with ntriples.open(encoding="utf-8") as lines:
-        for _subject, group in itertools.groupby(lines, key=lambda line: line[: line.index(" ")]):
-            yield "".join(group)
+        carried: list[str] = []
+        while batch := carried + list(itertools.islice(lines, CHUNK_TRIPLES - len(carried))):
+            carried = []
+            subject = batch[-1][: batch[-1].index(" ") + 1]
+            for line in lines:
+                if not line.startswith(subject):
+                    carried = [line]
+                    break
+                batch.append(line)
+            yield "".join(batch)
 
 
 def render(
