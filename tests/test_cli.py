@@ -202,3 +202,30 @@ def test_build_quiet_prints_nothing_and_verbose_times_every_stage(
     stages = [line.split(":")[0] for line in err.splitlines()]
     assert code == 0 and stages[:3] == ["load and resolve the catalog", "build the graph", "SHACL"]
     assert "write llm4rec.html" in stages and out.endswith(" s\n")
+
+
+def test_the_program_exits_with_each_commands_code_and_all_its_output(
+    small_catalog: Path, tmp_path: Path
+) -> None:
+    """`llm4rec-kg` (cli.run) leaves without tearing down its heap: the exit code and every
+    line written must still come out, on a pipe as on a terminal."""
+    import subprocess
+    import sys
+
+    def program(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "llm4rec_kg", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+    built = program("build", "--catalog", str(small_catalog), "--out", str(tmp_path / "o"))
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.splitlines()[-1].endswith(" s") and "triples in" in built.stdout
+    assert (tmp_path / "o" / "llm4rec.nt").stat().st_size > 0
+    unknown = program("query", "no-such-query", "--catalog", str(small_catalog))
+    assert (unknown.returncode, unknown.stderr) == (
+        2,
+        "error: no named query 'no-such-query'; 'query --list' shows them all\n",
+    )
+    (small_catalog / "venues.yaml").write_text("recsys: [\n")
+    invalid = program("validate", "--catalog", str(small_catalog))
+    assert invalid.returncode == 1 and "YAML syntax error" in invalid.stderr
+    assert program("--version").stdout.startswith("llm4rec-kg, version ")

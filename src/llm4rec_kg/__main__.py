@@ -1,3 +1,3 @@
-from llm4rec_kg.cli import main
+from llm4rec_kg.cli import run
 
-main()
+run()
