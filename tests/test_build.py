@@ -472,22 +472,30 @@ def test_build_names_a_configured_sparql_endpoint(real_catalog: Path, tmp_path: 
     assert not again.up_to_date
 
 
-@pytest.mark.parametrize("size", [1, 2, 5, 1000])
-def test_a_large_graphs_page_chunks_hold_whole_subjects(
-    real_build: pipeline.BuildResult, monkeypatch: pytest.MonkeyPatch, size: int
+@pytest.mark.parametrize("size", [1, 7, 5000, 10**9])
+def test_the_pages_data_is_the_turtle_export_cut_at_whole_subjects(
+    real_build: pipeline.BuildResult, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, size: int
 ) -> None:
-    """The page's data chunks read from the N-Triples export are the ones made from the
-    graph a subject at a time: at least ``size`` triples each (the last may be short),
-    no subject split across two, every triple once."""
+    """The page's chunks, cut from the Turtle export as it is written, are valid Turtle of
+    whole subjects: at least ``size`` triples each (the last may hold fewer), no subject in
+    two, and together the graph; one chunk is the export itself."""
     from llm4rec_kg.publish import exports, visual
 
     assert real_build.validated is not None
+    graph = real_build.validated.graph
     monkeypatch.setattr(visual, "CHUNK_TRIPLES", size)
-    ntriples = real_build.files[0].parent / "llm4rec.nt"
-    from_file = list(visual._file_chunks(ntriples))
-    from_graph = list(visual._block_chunks(exports.ntriples_blocks(real_build.validated.graph)))
-    assert from_file == from_graph
-    assert "".join(from_file) == ntriples.read_text("utf-8")
-    subjects = [{line.split(" ", 1)[0] for line in c.splitlines()} for c in from_file]
+    chunks = visual.TurtleChunks()
+    turtle = tmp_path / "llm4rec.ttl"
+    turtle.write_text("".join(chunks.note(exports.turtle_pieces(graph, real_build.validated.base))))
+    cut = list(chunks.read(turtle))
+    assert cut == list(visual.rdf_chunks(graph, real_build.validated.base))
+    parsed = [set(pyoxigraph.parse(c.encode(), format=pyoxigraph.RdfFormat.TURTLE)) for c in cut]
+    assert sum(map(len, parsed)) == len(graph)
+    assert set().union(*parsed) == set(
+        pyoxigraph.parse(path=str(turtle), format=pyoxigraph.RdfFormat.TURTLE)
+    )
+    subjects = [{t.subject for t in triples} for triples in parsed]
     assert all(not (a & b) for a, b in itertools.pairwise(subjects))
-    assert all(c.count("\n") >= size for c in from_file[:-1])
+    assert all(len(triples) >= size for triples in parsed[:-1])
+    if size >= len(graph):
+        assert cut == [turtle.read_text()]

@@ -151,21 +151,19 @@ def _writers(
     # The publications the flat exports list, read once for the three of them.
     papers = functools.cache(lambda: flat.from_graph(graph))
 
+    chunks = visual.TurtleChunks()  # noted as the Turtle export is written, for the page
+
     def page(staging: Path) -> exports.Rendered:
-        # A small graph's page embeds the Turtle export itself; a large one's is made of
-        # chunks of the N-Triples export.
-        embed = visual.embeds_turtle(graph)
         return visual.render(
             graph,
             base,
             visual.page_queries(base),
             visual.quality_summary(report),
-            (staging / "llm4rec.ttl").read_text("utf-8") if embed else None,
-            staging / "llm4rec.nt",
+            chunks.read(staging / "llm4rec.ttl"),
         )
 
     return {
-        "llm4rec.ttl": lambda _staging: exports.turtle_blocks(graph, base),
+        "llm4rec.ttl": lambda _staging: chunks.note(exports.turtle_pieces(graph, base)),
         "llm4rec.nt": lambda _staging: exports.ntriples_blocks(graph),
         "llm4rec.jsonld": lambda _staging: exports.jsonld_blocks(graph),
         "quality.json": lambda _staging: quality.to_json(report),

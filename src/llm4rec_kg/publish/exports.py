@@ -38,8 +38,8 @@ def turtle(graph: Iterable[Triple], base: str) -> str:
     return turtle_writer.turtle(graph, turtle_prefixes(base))
 
 
-def turtle_blocks(graph: Iterable[Triple], base: str) -> Iterator[str]:
-    return turtle_writer.turtle_blocks(graph, turtle_prefixes(base))
+def turtle_pieces(graph: Iterable[Triple], base: str) -> Iterator[tuple[str, int]]:
+    return turtle_writer.turtle_pieces(graph, turtle_prefixes(base))
 
 
 def ntriples(graph: Iterable[Triple]) -> str:

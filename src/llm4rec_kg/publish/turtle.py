@@ -101,13 +101,24 @@ def turtle(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> str:
 
 def turtle_blocks(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[str]:
     """``turtle`` a subject's block at a time, after the PREFIX lines."""
+    return (text for text, _count in turtle_pieces(triples, prefixes))
+
+
+def turtle_pieces(
+    triples: Iterable[Triple], prefixes: Mapping[str, str]
+) -> Iterator[tuple[str, int]]:
+    """The PREFIX lines (no triples), then each subject's block with how many triples it
+    holds: where a document may be cut into valid Turtle documents of whole subjects."""
     graph = _by_subject(triples)
+    distinct = isinstance(triples, Triples)  # its objects are distinct already
     names = _Names(prefixes)
     # How often each IRI is an object: rdflib writes the least referenced subjects first.
     references = _declare_names(graph, names)
-    yield "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(names.used))
+    yield "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in sorted(names.used)), 0
     for s in _subject_order(graph, references):
-        yield f"\n{_block(s, graph[s], names)}\n"
+        props = graph[s]
+        count = sum(map(len, props.values()) if distinct else (len(set(o)) for o in props.values()))
+        yield f"\n{_block(s, props, names)}\n", count
 
 
 def _declare_names(graph: dict[Node, dict[Node, list[Node]]], names: _Names) -> Counter[Node]:

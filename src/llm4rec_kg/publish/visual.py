@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
-import itertools
 import json
 import math
 import os
@@ -399,65 +398,57 @@ def _script_safe(code: str, what: str) -> str:
 CHUNK_TRIPLES = 20_000
 
 
-def embeds_turtle(graph: Triples) -> bool:
-    """Whether the page takes the graph as the Turtle export itself, in one text."""
-    return len(graph) <= CHUNK_TRIPLES
+class TurtleChunks:
+    """The page's data: the Turtle export, in chunks of whole subjects of at least
+    CHUNK_TRIPLES triples (the last may hold fewer), each with the export's PREFIX lines, so
+    the page can load a large graph between frames and stay responsive. A graph of fewer
+    triples goes as one chunk, which is the export itself.
+
+    ``note`` passes the export's pieces through as they are written and marks where each
+    chunk ends; ``read`` then cuts them from the written file, so the graph is not
+    serialised a second time for the page."""
+
+    def __init__(self) -> None:
+        self.head = 0  # characters of PREFIX lines
+        self.ends: list[int] = []  # characters in each chunk, in order
+        self.noted = False
+
+    def note(self, pieces: Iterable[tuple[str, int]]) -> Iterator[str]:
+        self.head, self.ends, self.noted = 0, [], False
+        chars = triples = 0
+        for n, (text, count) in enumerate(pieces):
+            if n == 0:
+                self.head = len(text)
+            else:
+                chars, triples = chars + len(text), triples + count
+                if triples >= CHUNK_TRIPLES:
+                    self.ends.append(chars)
+                    chars = triples = 0
+            yield text
+        if triples:
+            self.ends.append(chars)
+        self.noted = True
+
+    def read(self, turtle: Path) -> Iterator[str]:
+        if not self.noted:
+            raise ValueError(f"{turtle}: its chunks were not noted as it was written")
+        with turtle.open(encoding="utf-8", newline="") as text:
+            head = text.read(self.head)
+            for length in self.ends:
+                yield head + text.read(length)
 
 
-def rdf_chunks(
-    graph: Triples, base: str, turtle: str | None = None, ntriples: Path | None = None
-) -> Iterator[str]:
-    """The graph as Turtle for the page's store. A small graph goes as one text (the export
-    itself when given); a large one in chunks of whole subjects, so the page can load them
-    between frames and stay responsive. ``ntriples`` is the N-Triples export, if written:
-    its sorted lines are the chunks' source, read a subject at a time."""
-    if turtle is not None and embeds_turtle(graph):
-        yield turtle
-        return
-    import pyoxigraph as ox
-
+def rdf_chunks(graph: Triples, base: str) -> Iterator[str]:
+    """``TurtleChunks`` of the graph, for a page made without the export beside it: the
+    export is written to a temporary file and cut, as a build does."""
     from llm4rec_kg.publish import exports
 
-    texts = _file_chunks(ntriples) if ntriples else _block_chunks(exports.ntriples_blocks(graph))
-    prefixes = display_prefixes(base)
-    for text in texts:
-        # A store writes its triples in an order of their content alone.
-        store = ox.Store()
-        store.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        out = store.dump(
-            format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
-        )
-        yield bytes(out or b"").decode("utf-8")
-
-
-def _block_chunks(blocks: Iterable[str]) -> Iterator[str]:
-    """Whole subjects' N-Triples blocks, gathered until a chunk holds CHUNK_TRIPLES."""
-    current: list[str] = []
-    size = 0
-    for block in blocks:
-        current.append(block)
-        size += block.count("\n")
-        if size >= CHUNK_TRIPLES:
-            yield "".join(current)
-            current, size = [], 0
-    if size:
-        yield "".join(current)
-
-
-def _file_chunks(ntriples: Path) -> Iterator[str]:
-    """The chunks ``_block_chunks`` makes, from a sorted N-Triples file: CHUNK_TRIPLES lines
-    at a time, then the rest of the last line's subject."""
-    with ntriples.open(encoding="utf-8") as lines:
-        carried: list[str] = []
-        while batch := carried + list(itertools.islice(lines, CHUNK_TRIPLES - len(carried))):
-            carried = []
-            subject = batch[-1][: batch[-1].index(" ") + 1]
-            for line in lines:
-                if not line.startswith(subject):
-                    carried = [line]
-                    break
-                batch.append(line)
-            yield "".join(batch)
+    chunks = TurtleChunks()
+    with tempfile.TemporaryDirectory() as tmp:
+        turtle = Path(tmp) / "llm4rec.ttl"
+        with turtle.open("w", encoding="utf-8", newline="\n") as out:
+            out.writelines(chunks.note(exports.turtle_pieces(graph, base)))
+        yield from chunks.read(turtle)
 
 
 def render(
@@ -465,14 +456,11 @@ def render(
     base: str,
     queries: list[dict[str, str]],
     quality: dict[str, Any] | None,
-    turtle: str | None = None,
-    ntriples: Path | None = None,
+    chunks: Iterable[str] | None = None,
 ) -> Iterator[str]:
     """The page, data, engine, graph library and app inlined, in pieces as the template
-    renders them: the graph's chunks are made one at a time, as the template reaches them.
-
-    ``turtle`` is the graph's Turtle export, embedded as it is when the graph is small;
-    ``ntriples`` its N-Triples export, which saves writing it again for a large one."""
+    renders them. ``chunks`` are the graph's data (``TurtleChunks``), read as the template
+    reaches them; without them the graph is serialised here."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     view = build_view(graph, base)
@@ -493,7 +481,7 @@ def render(
             "base": base,
         },
         rdf_format="text/turtle",
-        rdf_chunks=rdf_chunks(graph, base, turtle, ntriples),
+        rdf_chunks=rdf_chunks(graph, base) if chunks is None else chunks,
         queries=queries,
         quality=quality or {"open": 0, "total": 0, "findings": []},
         wasm=base64.b64encode(_asset("oxigraph-web_bg.wasm.gz")).decode("ascii"),
