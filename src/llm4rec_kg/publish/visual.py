@@ -98,9 +98,11 @@ def build_view(graph: Triples, base: str) -> View:
         for o in objects
         if isinstance(o, URIRef) and o in kinds  # a literal is never a node
     )
+    titles: dict[str, str] = {}  # a few predicates, on many edges
     for s, p, o in sorted(links):
         if p != str(RDF.type) and s != o:
-            view.edges.append({"from": s, "to": o, "title": shorten(p, prefixes)})
+            title = titles.get(p) or titles.setdefault(p, shorten(p, prefixes))
+            view.edges.append({"from": s, "to": o, "title": title})
             degree[s] += 1
             degree[o] += 1
     for iri in sorted(kinds, key=str):
