@@ -7,6 +7,7 @@ from titles, under a configurable base.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -94,6 +95,10 @@ __all__ = [
 ]
 
 
+# Keys of unreserved characters only, most of them, need no quoting (quote costs ~4 µs).
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*").fullmatch
+
+
 class Minter:
     """Mints entity IRIs ``{base}{kind}/{key}`` from catalog keys, one object an IRI (see
     ``Vocabulary`` for why)."""
@@ -105,7 +110,7 @@ class Minter:
     def __call__(self, kind: str, *keys: str) -> URIRef:
         known = self._minted.get((kind, *keys))
         if known is None:
-            path = "/".join(quote(key, safe="-._~") for key in keys)
+            path = "/".join(key if _UNRESERVED(key) else quote(key, safe="-._~") for key in keys)
             minted = self._minted[(kind, *keys)] = iri(f"{self.base}{kind}/{path}")
             return minted
         return known
