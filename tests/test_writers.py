@@ -225,3 +225,22 @@ def test_iris_split_as_rdflib_splits_them(tail: str) -> None:
                 return ValueError
 
         assert split(split_iri) == split(split_uri), iri
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_JSON, max_size=5))
+def test_json_is_laid_out_as_the_standard_encoder_lays_it_out(items: list[Any]) -> None:
+    from llm4rec_kg.publish import jsontext
+
+    expected = json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False)
+    assert "".join(jsontext.array(items)) == expected
+    assert jsontext.encode(items) == expected

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +30,7 @@ from rdflib.term import Node
 from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.graph.vocab import DCTERMS, FABIO, RDF, RDFS, SDO, SKOS
 from llm4rec_kg.graph.vocab import L4R as L4R_NS
+from llm4rec_kg.publish import jsontext
 from llm4rec_kg.resources import internal_query
 
 L4R = "https://w3id.org/llm4rec/ontology#"
@@ -256,33 +256,36 @@ def _csl_type(p: Publication) -> str:
     return "article"  # CSL's type for preprints and works whose venue kind is unknown
 
 
-def csl_json(papers: list[Publication]) -> str:
-    items = []
-    for p in papers:
-        item: dict[str, Any] = {
-            "id": p.iri.rsplit("/", 1)[-1],
-            "type": _csl_type(p),
-            "title": p.title,
-            "URL": p.url or p.iri,
-            "source": "LLM4Rec knowledge graph",
-            "note": f"IRI: {p.iri}",
-        }
-        if p.year:
-            item["issued"] = {"date-parts": [[p.year]]}
-        if p.venue:
-            item["container-title"] = p.venue
-        if p.publisher:
-            item["publisher"] = p.publisher
-        if p.doi:
-            item["DOI"] = p.doi
-        elif p.arxiv:
-            item["DOI"] = f"10.48550/arXiv.{p.arxiv}"
-        if p.arxiv:
-            item["number"] = f"arXiv:{p.arxiv}"
-        if p.short_name:
-            item["title-short"] = p.short_name
-        items.append(item)
-    return json.dumps(items, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+def csl_json(papers: list[Publication]) -> Iterator[str]:
+    """CSL-JSON items, one a publication, written a piece at a time."""
+    yield from jsontext.array(_csl_item(p) for p in papers)
+    yield "\n"
+
+
+def _csl_item(p: Publication) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": p.iri.rsplit("/", 1)[-1],
+        "type": _csl_type(p),
+        "title": p.title,
+        "URL": p.url or p.iri,
+        "source": "LLM4Rec knowledge graph",
+        "note": f"IRI: {p.iri}",
+    }
+    if p.year:
+        item["issued"] = {"date-parts": [[p.year]]}
+    if p.venue:
+        item["container-title"] = p.venue
+    if p.publisher:
+        item["publisher"] = p.publisher
+    if p.doi:
+        item["DOI"] = p.doi
+    elif p.arxiv:
+        item["DOI"] = f"10.48550/arXiv.{p.arxiv}"
+    if p.arxiv:
+        item["number"] = f"arXiv:{p.arxiv}"
+    if p.short_name:
+        item["title-short"] = p.short_name
+    return item
 
 
 # Each section: its heading, the kind of publication, and the paradigm ("" for none stated).

@@ -18,6 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from llm4rec_kg.graph.triples import Triple, Triples
+from llm4rec_kg.publish import jsontext
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -98,25 +99,25 @@ def jsonld_blocks(triples: Iterable[Triple], context: Mapping[str, Any]) -> Iter
     the context, then each subject's node object in order of its id."""
     ctx = Context(context)
     graph = _by_subject(triples)
-    head = json.dumps({"@context": dict(context)}, indent=2, ensure_ascii=False, sort_keys=True)
-    ids = sorted((ctx.shrink(str(s)), s) for s in graph)
-    if not ids:
-        yield head[: -len("\n}")] + ',\n  "@graph": []\n}\n'
-        return
-    yield head[: -len("\n}")] + ',\n  "@graph": [\n'
-    for n, (node_id, subject) in enumerate(ids):
-        props: dict[str, list[Any]] = {}
-        for p, objects in graph[subject].items():
-            predicate = str(p)
-            for o in objects:
-                key, value = _entry(ctx, predicate, o)
-                props.setdefault(key, []).append(value)
-        node = {
-            "@id": node_id,
-            **{k: v[0] if len(v) == 1 else _sorted(v) for k, v in props.items()},
-        }
-        yield ("    " if n == 0 else ",\n    ") + _encode(node, "    ")
-    yield "\n  ]\n}\n"
+    head = jsontext.encode({"@context": dict(context)})
+    nodes = (
+        _node(ctx, node_id, graph[subject])
+        for node_id, subject in sorted((ctx.shrink(str(s)), s) for s in graph)
+    )
+    yield head[: -len("\n}")] + ',\n  "@graph": '
+    yield from jsontext.array(nodes, "  ")
+    yield "\n}\n"
+
+
+def _node(ctx: Context, node_id: str, props: Mapping[Node, list[Node]]) -> dict[str, Any]:
+    """A subject's node object: each property's values by their compacted key."""
+    values: dict[str, list[Any]] = {}
+    for p, objects in props.items():
+        predicate = str(p)
+        for o in objects:
+            key, value = _entry(ctx, predicate, o)
+            values.setdefault(key, []).append(value)
+    return {"@id": node_id, **{k: v[0] if len(v) == 1 else _sorted(v) for k, v in values.items()}}
 
 
 def _by_subject(triples: Iterable[Triple]) -> Mapping[Node, Mapping[Node, list[Node]]]:
@@ -126,30 +127,6 @@ def _by_subject(triples: Iterable[Triple]) -> Mapping[Node, Mapping[Node, list[N
     for s, p, o in triples:
         graph.setdefault(s, {}).setdefault(p, []).append(o)
     return graph
-
-
-def _encode(value: Any, indent: str) -> str:
-    """``value`` as json.dumps(indent=2, sort_keys=True, ensure_ascii=False) lays it out at
-    this depth: the stdlib's indenting encoder is pure Python, and a node at a time through
-    it was most of the writer's time."""
-    if isinstance(value, str):
-        return _string(value)
-    inner = indent + "  "
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = sorted(value.items())
-        body = f",\n{inner}".join(f"{_string(k)}: {_encode(v, inner)}" for k, v in items)
-        return f"{{\n{inner}{body}\n{indent}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        body = f",\n{inner}".join(_encode(v, inner) for v in value)
-        return f"[\n{inner}{body}\n{indent}]"
-    return json.dumps(value)  # a number, a boolean or null: as the encoder writes them
-
-
-_string = json.encoder.encode_basestring  # the C encoder, which ensure_ascii=False uses
 
 
 def _entry(ctx: Context, predicate: str, obj: Node) -> tuple[str, Any]:

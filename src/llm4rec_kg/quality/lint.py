@@ -460,7 +460,8 @@ def mojibake(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
 
     for row in rows:
         for column, value in sorted(row.cells.items()):
-            if value and ftfy.badness.is_bad(value):
+            # Mojibake is made of non-ASCII characters: plain ASCII, most cells, is clean.
+            if value and not value.isascii() and ftfy.badness.is_bad(value):
                 yield _finding(
                     "mojibake",
                     "error",
