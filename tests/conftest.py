@@ -121,6 +121,12 @@ def real_build(tmp_path_factory: pytest.TempPathFactory) -> pipeline.BuildResult
 
 
 @pytest.fixture(scope="session")
+def real_validated() -> pipeline.Validated:
+    """The real catalog as validated, with the catalog a build does not keep."""
+    return pipeline.validate(REAL_CATALOG)
+
+
+@pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from browsing import CHROMIUM, FLAGS
 

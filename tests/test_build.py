@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_turtle_and_ntriples_and_jsonld_parse_back_isomorphic(
     real_build: pipeline.BuildResult,
 ) -> None:
-    graph = real_build.validated.graph
+    graph = real_build.graph
     out = real_build.files[0].parent
     for name, fmt in (
         ("llm4rec.ttl", "turtle"),
@@ -42,7 +42,7 @@ def test_turtle_parses_in_pyoxigraph(real_build: pipeline.BuildResult) -> None:
     out = real_build.files[0].parent
     store = pyoxigraph.Store()
     store.load(path=str(out / "llm4rec.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
-    assert len(store) == real_build.validated.triples
+    assert len(store) == real_build.triples
 
 
 def test_ntriples_lines_are_sorted_and_unique(real_build: pipeline.BuildResult) -> None:
@@ -62,26 +62,30 @@ def test_jsonld_uses_the_context(real_build: pipeline.BuildResult) -> None:
     assert tallrec["usesModel"] == "https://w3id.org/llm4rec/model/llama"
 
 
-def test_void_counts_match_the_graph(real_build: pipeline.BuildResult) -> None:
+def test_void_counts_match_the_graph(
+    real_build: pipeline.BuildResult, real_validated: pipeline.Validated
+) -> None:
     from rdflib import VOID
 
     void = Graph().parse(real_build.files[0].parent / "void.ttl")
     dataset = URIRef("https://w3id.org/llm4rec/")
-    assert int(void.value(dataset, VOID.triples)) == real_build.validated.triples
+    assert int(void.value(dataset, VOID.triples)) == real_build.triples
     partitions = {
         void.value(p, VOID["class"]): int(void.value(p, VOID.entities))
         for p in void.objects(dataset, VOID.classPartition)
     }
-    papers = real_build.validated.catalog.get("papers").values()
+    papers = real_validated.catalog.get("papers").values()
     assert partitions[L4R.Paper] == sum(p["type"] == "paper" for p in papers) > 600
-    assert partitions[L4R.LanguageModel] == len(real_build.validated.catalog.get("models"))
+    assert partitions[L4R.LanguageModel] == len(real_validated.catalog.get("models"))
     assert len(list(void.objects(dataset, VOID.dataDump))) == 3
 
 
-def test_real_catalog_has_every_source_row(real_build: pipeline.BuildResult) -> None:
+def test_real_catalog_has_every_source_row(
+    real_build: pipeline.BuildResult, real_validated: pipeline.Validated
+) -> None:
     from llm4rec_kg import stats
 
-    figures = stats.compute(real_build.validated.graph)
+    figures = stats.compute(real_build.graph)
     # The 2023-12-08 snapshot, as the single-list catalog had it.
     assert {k: v for k, v in figures.source_rows.items() if k.startswith("wlik-c7c95ab ")} == {
         "wlik-c7c95ab no-tuning": 36,
@@ -102,15 +106,15 @@ def test_real_catalog_has_every_source_row(real_build: pipeline.BuildResult) -> 
         "wlik-c7c95ab": 101,
         "wlik-caf0a1b": 124,
     }
-    papers = real_build.validated.catalog.get("papers").values()
+    papers = real_validated.catalog.get("papers").values()
     assert figures.entities["l4r:Survey"] == sum(p["type"] == "survey" for p in papers)
     assert figures.entities["l4r:Tutorial"] == 2
-    assert figures.entities["l4r:Dataset"] == len(real_build.validated.catalog.get("datasets"))
+    assert figures.entities["l4r:Dataset"] == len(real_validated.catalog.get("datasets"))
     assert sum(figures.lists_per_paper.values()) == sum(bool(p["listed_in"]) for p in papers) > 650
 
 
 def test_every_entity_traces_to_a_source_row(real_build: pipeline.BuildResult) -> None:
-    graph = real_build.validated.graph
+    graph = real_build.graph
     rows = """
         PREFIX l4r: <https://w3id.org/llm4rec/ontology#>
         PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -120,7 +124,9 @@ def test_every_entity_traces_to_a_source_row(real_build: pipeline.BuildResult) -
     assert list(graph.rdflib().query(rows)) == []
 
 
-def test_same_base_model_as_tallrec_with_aliases_merged(real_build: pipeline.BuildResult) -> None:
+def test_same_base_model_as_tallrec_with_aliases_merged(
+    real_build: pipeline.BuildResult, real_validated: pipeline.Validated
+) -> None:
     query = """
         PREFIX l4r: <https://w3id.org/llm4rec/ontology#>
         SELECT DISTINCT ?name WHERE {
@@ -128,8 +134,8 @@ def test_same_base_model_as_tallrec_with_aliases_merged(real_build: pipeline.Bui
           ?other l4r:usesModel ?model ; l4r:shortName ?name .
           FILTER (?other != ?tallrec) }
         ORDER BY ?name"""
-    names = [str(r[0]) for r in real_build.validated.graph.rdflib().query(query)]
-    papers = real_build.validated.catalog.get("papers").values()
+    names = [str(r[0]) for r in real_build.graph.rdflib().query(query)]
+    papers = real_validated.catalog.get("papers").values()
     (tallrec,) = [p for p in papers if p.get("short_name") == "TALLRec"]
     expected = {
         p["short_name"]
@@ -141,7 +147,9 @@ def test_same_base_model_as_tallrec_with_aliases_merged(real_build: pipeline.Bui
     assert {"BIGRec", "LLMCRS", "PALR", "RecInterpreter"} <= set(names)
 
 
-def test_papers_per_venue_merges_spellings(real_build: pipeline.BuildResult) -> None:
+def test_papers_per_venue_merges_spellings(
+    real_build: pipeline.BuildResult, real_validated: pipeline.Validated
+) -> None:
     query = """
         PREFIX dcterms: <http://purl.org/dc/terms/>
         PREFIX l4r: <https://w3id.org/llm4rec/ontology#>
@@ -151,10 +159,10 @@ def test_papers_per_venue_merges_spellings(real_build: pipeline.BuildResult) -> 
           ?p a schema:ScholarlyArticle ; l4r:publishedIn|dcterms:publisher ?v .
           ?v rdfs:label ?venue }
         GROUP BY ?venue"""
-    counts = {str(r[0]): int(r[1]) for r in real_build.validated.graph.rdflib().query(query)}
+    counts = {str(r[0]): int(r[1]) for r in real_build.graph.rdflib().query(query)}
     assert "arxiv" not in counts and "Recsys" not in counts
-    papers = real_build.validated.catalog.get("papers")
-    venues = real_build.validated.catalog.get("venues")
+    papers = real_validated.catalog.get("papers")
+    venues = real_validated.catalog.get("venues")
     expected = Counter(venues[p["venue"]]["label"] for p in papers.values() if p.get("venue"))
     assert counts == expected
     listed = [r["listed"].get("venue") for p in papers.values() for r in p["provenance"]]
@@ -166,7 +174,7 @@ def test_year_filters_work_in_rdflib_and_oxigraph(real_build: pipeline.BuildResu
         "PREFIX dcterms: <http://purl.org/dc/terms/> "
         "SELECT (COUNT(?p) AS ?n) WHERE { ?p dcterms:issued ?y FILTER(?y >= 2023) }"
     )
-    in_rdflib = int(next(iter(real_build.validated.graph.rdflib().query(query)))[0])
+    in_rdflib = int(next(iter(real_build.graph.rdflib().query(query)))[0])
     store = pyoxigraph.Store()
     store.load(
         path=str(real_build.files[0].parent / "llm4rec.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES
@@ -207,7 +215,7 @@ def test_shacl_checks_the_graph_itself(real_build: pipeline.BuildResult) -> None
     from llm4rec_kg.graph import shacl
 
     tallrec = URIRef("https://w3id.org/llm4rec/paper/arxiv-2305.00447")
-    broken = {t for t in real_build.validated.graph if t[:2] != (tallrec, DCTERMS.title)}
+    broken = {t for t in real_build.graph if t[:2] != (tallrec, DCTERMS.title)}
     broken.add((tallrec, L4R.usesModel, URIRef("https://w3id.org/llm4rec/venue/arxiv")))
     messages = sorted(p.field or "" for p in shacl.validate_graph(Triples(broken), {}))
     assert messages == ["dcterms:title", "l4r:usesModel"]
@@ -433,7 +441,7 @@ def test_void_lets_a_harvester_fetch_and_check_every_dump(
         "papers.csl.json",
         "papers.md",
     }
-    graph = real_build.validated.graph
+    graph = real_build.graph
     for example in void.objects(dataset, VOID.exampleResource):
         assert graph.objects(example, None), example
     for prop in ("issued", "modified", "publisher", "license", "conformsTo"):
@@ -441,11 +449,13 @@ def test_void_lets_a_harvester_fetch_and_check_every_dump(
     assert void.value(dataset, VOID.sparqlEndpoint) is None  # none is public: none is named
 
 
-def test_void_linksets_count_the_links_out(real_build: pipeline.BuildResult) -> None:
+def test_void_linksets_count_the_links_out(
+    real_build: pipeline.BuildResult, real_validated: pipeline.Validated
+) -> None:
     from rdflib import VOID
 
     void = Graph().parse(real_build.files[0].parent / "void.ttl")
-    graph = real_build.validated.graph.rdflib()
+    graph = real_build.graph.rdflib()
     linksets = list(void.subjects(URIRef(str(RDF) + "type"), VOID.Linkset))
     assert len(linksets) >= 5
     for linkset in linksets:
@@ -454,7 +464,7 @@ def test_void_linksets_count_the_links_out(real_build: pipeline.BuildResult) -> 
         found = [o for o in graph.objects(None, predicate) if str(o).startswith(space)]
         assert int(void.value(linkset, VOID.triples)) <= len(found)  # specific targets first
         assert found, linkset
-    papers = real_build.validated.catalog.get("papers").values()
+    papers = real_validated.catalog.get("papers").values()
     arxiv = sum(1 for p in papers if p.get("arxiv"))
     datacite = list(graph.objects(None, URIRef("https://schema.org/sameAs")))
     assert sum(str(o).startswith("https://doi.org/10.48550/arXiv.") for o in datacite) == arxiv
@@ -481,14 +491,14 @@ def test_the_pages_data_is_the_turtle_export_cut_at_whole_subjects(
     two, and together the graph; one chunk is the export itself."""
     from llm4rec_kg.publish import exports, visual
 
-    assert real_build.validated is not None
-    graph = real_build.validated.graph
+    assert real_build.graph is not None
+    graph = real_build.graph
     monkeypatch.setattr(visual, "CHUNK_TRIPLES", size)
     chunks = visual.TurtleChunks()
     turtle = tmp_path / "llm4rec.ttl"
-    turtle.write_text("".join(chunks.note(exports.turtle_pieces(graph, real_build.validated.base))))
+    turtle.write_text("".join(chunks.note(exports.turtle_pieces(graph, real_build.base))))
     cut = list(chunks.read(turtle))
-    assert cut == list(visual.rdf_chunks(graph, real_build.validated.base))
+    assert cut == list(visual.rdf_chunks(graph, real_build.base))
     parsed = [set(pyoxigraph.parse(c.encode(), format=pyoxigraph.RdfFormat.TURTLE)) for c in cut]
     assert sum(map(len, parsed)) == len(graph)
     assert set().union(*parsed) == set(

@@ -23,8 +23,8 @@ def _laid_out(
     real_build: pipeline.BuildResult, change: Callable[[visual.View], None] | None = None
 ) -> dict[str, tuple[float, float]]:
     """Every node's position in the real graph's view (changed first, when asked)."""
-    assert real_build.validated is not None
-    view = visual.build_view(real_build.validated.graph, real_build.validated.base)
+    assert real_build.graph is not None
+    view = visual.build_view(real_build.graph, real_build.base)
     if change:
         change(view)
     visual.layout(view)

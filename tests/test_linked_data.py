@@ -131,9 +131,11 @@ def _roles(graph: Graph, paper: str) -> dict[str, set[str]]:
     }
 
 
-def test_roles_are_what_the_rows_say(real_build: pipeline.BuildResult) -> None:
-    graph = real_build.validated.graph.rdflib()
-    papers = real_build.validated.catalog.get("papers")
+def test_roles_are_what_the_rows_say(
+    real_build: pipeline.BuildResult, real_validated: pipeline.Validated
+) -> None:
+    graph = real_build.graph.rdflib()
+    papers = real_validated.catalog.get("papers")
     for key, paper in papers.items():
         roles = _roles(graph, key)
         assert set(roles) == set(paper.get("models") or []), key

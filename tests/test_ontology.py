@@ -29,7 +29,7 @@ def test_ontology_metadata() -> None:
 
 
 def test_every_own_term_used_in_the_graph_is_documented(real_build: pipeline.BuildResult) -> None:
-    graph = real_build.validated.graph
+    graph = real_build.graph
     used = {
         t
         for t in set(graph.predicates())

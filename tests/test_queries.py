@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from llm4rec_kg.cli import main
 from llm4rec_kg.errors import UsageError
-from llm4rec_kg.pipeline import BuildResult
+from llm4rec_kg.pipeline import BuildResult, Validated
 from llm4rec_kg.sparql import engines, queries
 from llm4rec_kg.sparql.results import Result, Term
 
@@ -22,19 +22,19 @@ NAMED = queries.load_all()
 
 
 @pytest.fixture(scope="module")
-def papers(real_build: BuildResult) -> dict:
+def papers(real_validated: Validated) -> dict:
     """The papers as the graph states them: resolved from the rows, corrections applied."""
-    return real_build.validated.catalog.get("papers")
+    return real_validated.catalog.get("papers")
 
 
 @pytest.fixture(scope="module")
-def models(real_build: BuildResult) -> dict:
-    return real_build.validated.catalog.get("models")
+def models(real_validated: Validated) -> dict:
+    return real_validated.catalog.get("models")
 
 
 @pytest.fixture(scope="module")
 def engine(real_build: BuildResult) -> engines.EmbeddedEngine:
-    return engines.EmbeddedEngine(engines.store_from_graph(real_build.validated.graph))
+    return engines.EmbeddedEngine(engines.store_from_graph(real_build.graph))
 
 
 def run(engine: engines.EmbeddedEngine, name: str, **params: str) -> Result:
@@ -111,9 +111,9 @@ def test_papers_since_year_binds_an_integer(engine: engines.EmbeddedEngine) -> N
 
 
 def test_unresolved_conflicts_lists_open_ones_only(
-    engine: engines.EmbeddedEngine, real_build: BuildResult
+    engine: engines.EmbeddedEngine, real_validated: Validated
 ) -> None:
-    conflicts = real_build.validated.catalog.get("conflicts")
+    conflicts = real_validated.catalog.get("conflicts")
     assert any(c["status"] == "open" for c in conflicts.values())
     open_ids = {k for k, c in conflicts.items() if c["status"] == "open"}
     assert set(run(engine, "unresolved-conflicts").column("conflict")) == open_ids

@@ -51,7 +51,7 @@ def test_get_json(url: str, real_build: object) -> None:
     assert headers["Content-Type"].startswith("application/sparql-results+json")
     assert headers["Access-Control-Allow-Origin"] == "*"
     value = json.loads(body)["results"]["bindings"][0]["n"]["value"]
-    assert int(value) == real_build.validated.triples  # type: ignore[attr-defined]
+    assert int(value) == real_build.triples  # type: ignore[attr-defined]
 
 
 def test_form_post_xml(url: str) -> None:
@@ -256,7 +256,7 @@ def test_serve_an_export_file(real_build: object) -> None:
     assert result.exit_code == 0, result.stderr
     body = json.loads(result.stdout.split("\n", 1)[1])
     assert int(body["results"]["bindings"][0]["n"]["value"]) == (
-        real_build.validated.triples  # type: ignore[attr-defined]
+        real_build.triples  # type: ignore[attr-defined]
     )
 
 

@@ -198,12 +198,12 @@ def build(
     )
     if quiet:
         return
-    if result.validated is None:
+    if result.up_to_date:
         click.echo(f"{out_dir} is up to date with {catalog_dir}: nothing to do (--force rebuilds)")
         return
     for path in result.files:
         click.echo(f"wrote {path}")
-    click.echo(f"{result.validated.triples} triples in {result.seconds:.2f} s")
+    click.echo(f"{result.triples} triples in {result.seconds:.2f} s")
 
 
 @main.command(short_help="Write a static Linked Data site: a page and RDF for every IRI.")

@@ -51,13 +51,21 @@ class Validated:
 
 @dataclass(frozen=True)
 class BuildResult:
-    validated: Validated | None  # None when the exports were already up to date
+    """What a build wrote. The catalog it was built from is not kept: released before the
+    exports are written, it leaves a 100k-paper build room for them."""
+
+    graph: Triples | None  # None when the exports were already up to date
+    base: str
     files: list[Path]
     seconds: float
 
     @property
     def up_to_date(self) -> bool:
-        return self.validated is None
+        return self.graph is None
+
+    @property
+    def triples(self) -> int:
+        return 0 if self.graph is None else len(self.graph)
 
 
 @without_cyclic_gc
@@ -102,10 +110,9 @@ def build(
     in the graph (against the exports it replaces) is added to that file."""
     started = time.perf_counter()
     if not force and freshness.is_fresh(out_dir, catalog_dir, base, BUILT, sparql_endpoint):
-        return BuildResult(None, [], time.perf_counter() - started)
+        return BuildResult(None, base, [], time.perf_counter() - started)
     from llm4rec_kg.graph import iris
     from llm4rec_kg.publish import exports
-    from llm4rec_kg.quality import lint
 
     done = validate(catalog_dir, base, progress)
     graph, base = done.graph, done.base
@@ -113,8 +120,12 @@ def build(
         iris.record(catalog_dir, graph, base)  # first: the ledger is an input of the stamp
     stamp = freshness.digest(catalog_dir, base, sparql_endpoint) + "\n"
     # The same judgement as `llm4rec-kg lint`, which reads the files before corrections.
-    report = progress.run("lint", lambda: lint.lint_catalog(done.loaded).relative_to(catalog_dir))
-    writers = _writers(done, report, stamp, sparql_endpoint)
+    report = progress.run("lint", functools.partial(_lint, done.loaded, catalog_dir))
+    entities = {
+        key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
+    }
+    del done  # the catalog: nothing after this reads it, and its memory goes to the writers
+    writers = _writers(graph, base, entities, report, stamp, sparql_endpoint)
     staged: dict[str, exports.Writer] = {
         name: render
         if name.startswith(".")
@@ -130,11 +141,22 @@ def build(
         change = changes.diff(before, changes.read_lines(out_dir))
         changes.record(changelog, change, base, __version__)
     shown = [path for path in files if not path.name.startswith(".")]
-    return BuildResult(done, shown, time.perf_counter() - started)
+    return BuildResult(graph, base, shown, time.perf_counter() - started)
+
+
+def _lint(loaded: Catalog, catalog_dir: Path) -> Report:
+    from llm4rec_kg.quality import lint
+
+    return lint.lint_catalog(loaded).relative_to(catalog_dir)
 
 
 def _writers(
-    done: Validated, report: Report, stamp: str, sparql_endpoint: str | None
+    graph: Triples,
+    base: str,
+    entities: dict[str, str],
+    report: Report,
+    stamp: str,
+    sparql_endpoint: str | None,
 ) -> dict[str, exports.Writer]:
     """Every export's writer, in the order they run: each reads the staging directory for
     what it needs of an earlier one (the page's data, the flat exports' store, the sizes
@@ -143,10 +165,6 @@ def _writers(
     from llm4rec_kg.publish import void as void_module
     from llm4rec_kg.quality import report as quality
 
-    graph, base = done.graph, done.base
-    entities = {
-        key: name for name in ("datasets", "models", "papers") for key in done.catalog.get(name)
-    }
     settings = void_module.Settings(base, sparql_endpoint)
     # The publications the flat exports list, read once for the three of them.
     papers = functools.cache(lambda: flat.from_graph(graph))
