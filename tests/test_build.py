@@ -509,3 +509,16 @@ def test_the_pages_data_is_the_turtle_export_cut_at_whole_subjects(
     assert all(len(triples) >= size for triples in parsed[:-1])
     if size >= len(graph):
         assert cut == [turtle.read_text()]
+
+
+def test_the_pages_graph_data_is_what_tojson_writes() -> None:
+    """The page's graph data is written a node at a time, as Jinja's tojson writes it whole."""
+    from jinja2 import Environment
+
+    from llm4rec_kg.publish import visual
+
+    nodes = [{"id": "x</script>", "label": "Tom & Jerry's <b>", "n": i} for i in range(3)]
+    for data in ({"nodes": nodes, "base": "é", "edges": [[0, 1, 0]]}, {"nodes": [], "a": None}):
+        expected = Environment(autoescape=True).from_string("{{ data|tojson }}").render(data=data)
+        assert "".join(visual._script_json(data, "nodes")) == expected
+        assert "</script" not in expected

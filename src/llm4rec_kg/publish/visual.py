@@ -30,6 +30,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from rdflib import URIRef
 from rdflib.term import Node
 
@@ -472,16 +474,17 @@ def render(
         autoescape=select_autoescape(default=True),
         keep_trailing_newline=True,
     )
+    data = {
+        "nodes": view.nodes,
+        "edges": view.compact_edges(),
+        "predicates": view.predicates,
+        "facets": view.facets,
+        "classes": view.classes,
+        "prefixes": display_prefixes(base),
+        "base": base,
+    }
     return env.get_template("graph.html").generate(
-        view={
-            "nodes": view.nodes,
-            "edges": view.compact_edges(),
-            "predicates": view.predicates,
-            "facets": view.facets,
-            "classes": view.classes,
-            "prefixes": display_prefixes(base),
-            "base": base,
-        },
+        view_json=_script_json(data, "nodes"),
         rdf_format="text/turtle",
         rdf_chunks=rdf_chunks(graph, base) if chunks is None else chunks,
         queries=queries,
@@ -502,6 +505,28 @@ def render(
         node_count=len(view.nodes),
         edge_count=len(view.edges),
     )
+
+
+def _script_json(data: dict[str, Any], listed: str) -> Iterator[Markup]:
+    """What Jinja's ``tojson`` makes of data (sorted keys, then <, >, & and ' escaped for a
+    script element), with the ``listed`` list an item at a time rather than the whole page's
+    nodes in one string (hundreds of megabytes at 100k papers, copied by each escape)."""
+
+    def safe(text: str) -> Markup:
+        # Jinja's own escaping for tojson, given JSON already written.
+        return Markup(htmlsafe_json_dumps(text, dumps=lambda written, **_options: written))
+
+    for n, key in enumerate(sorted(data)):
+        yield safe(("{" if n == 0 else ", ") + json.dumps(key) + ": ")
+        if key != listed:
+            yield safe(json.dumps(data[key], sort_keys=True))
+            continue
+        items = data[key]
+        yield safe("[")
+        for i, item in enumerate(items):
+            yield safe(("" if i == 0 else ", ") + json.dumps(item, sort_keys=True))
+        yield safe("]")
+    yield safe("}")
 
 
 def page_queries(base: str) -> list[dict[str, str]]:
