@@ -59,7 +59,7 @@ def test_another_hub_graph_gets_its_own_layout(
     real_build: pipeline.BuildResult, cache: Path
 ) -> None:
     def drop_a_model_link(view: visual.View) -> None:
-        dropped = next(e for e in view.edges if "/model/" in e["to"])
+        dropped = next(e for e in view.edges if "/model/" in e.target)
         view.edges = [e for e in view.edges if e is not dropped]
 
     _laid_out(real_build)

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
@@ -64,10 +64,18 @@ FORCE_HUBS = 400  # hubs of one component laid out by force; networkx goes spars
 _VIS = ("pyvis", "lib/vis-9.1.2")
 
 
+class Edge(NamedTuple):
+    """A link between two nodes of the view (a tuple: the page of a large graph has many)."""
+
+    source: str
+    target: str
+    title: str  # the predicate, shortened
+
+
 @dataclass
 class View:
     nodes: list[dict[str, Any]] = field(default_factory=list)
-    edges: list[dict[str, str]] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
     facets: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     classes: list[dict[str, Any]] = field(default_factory=list)
     predicates: list[str] = field(default_factory=list)
@@ -76,7 +84,7 @@ class View:
         """Edges as [from, to, predicate] indices: a tenth of the size of IRIs in JSON."""
         index = {node["id"]: i for i, node in enumerate(self.nodes)}
         predicate = {p: i for i, p in enumerate(self.predicates)}
-        return [[index[e["from"]], index[e["to"]], predicate[e["title"]]] for e in self.edges]
+        return [[index[e.source], index[e.target], predicate[e.title]] for e in self.edges]
 
 
 def _text(graph: Triples, node: Node, prop: URIRef) -> str | None:
@@ -104,12 +112,12 @@ def build_view(graph: Triples, base: str) -> View:
     for s, p, o in sorted(links):
         if p != str(RDF.type) and s != o:
             title = titles.get(p) or titles.setdefault(p, shorten(p, prefixes))
-            view.edges.append({"from": s, "to": o, "title": title})
+            view.edges.append(Edge(s, o, title))
             degree[s] += 1
             degree[o] += 1
     for iri in sorted(kinds, key=str):
         view.nodes.append(_node(graph, iri, kinds[iri], degree[str(iri)]))
-    view.predicates = sorted({e["title"] for e in view.edges})
+    view.predicates = sorted({e.title for e in view.edges})
     view.facets = _facets(graph, view.nodes)
     counts: dict[str, int] = defaultdict(int)
     for item in view.nodes:
@@ -182,8 +190,8 @@ def layout(view: View, seed: int = 7) -> None:
     kind = {n["id"]: n["group"] for n in view.nodes}
     neighbours: dict[str, list[str]] = defaultdict(list)
     for edge in view.edges:
-        neighbours[edge["from"]].append(edge["to"])
-        neighbours[edge["to"]].append(edge["from"])
+        neighbours[edge.source].append(edge.target)
+        neighbours[edge.target].append(edge.source)
     degree = {node: len(neighbours[node]) or 1 for node in kind}
     hubs = sorted(i for i, k in kind.items() if k not in PUBLICATIONS and k not in SPREAD_PEERS)
     edges = _hub_edges(hubs, sorted(kind), neighbours, degree)
