@@ -93,13 +93,20 @@ def from_oxigraph(solutions: Any, cap: int | None = None) -> Result:
     if isinstance(solutions, ox.QuerySolutions):
         names = [v.value for v in solutions.variables]
         result = Result("select", variables=names)
+        # Values recur down a column (labels, years, classes): each is converted once.
+        seen: dict[Any, Term] = {}
         for solution in solutions:
             if cap is not None and len(result.rows) >= cap:
                 result.truncated = True
                 break
-            result.rows.append(
-                {n: from_oxigraph_term(solution[n]) for n in names if solution[n] is not None}
-            )
+            row = {}
+            for name, term in zip(names, solution, strict=True):
+                if term is not None:
+                    value = seen.get(term)
+                    if value is None:
+                        value = seen[term] = from_oxigraph_term(term)
+                    row[name] = value
+            result.rows.append(row)
         return result
     result = Result("graph")
     for triple in solutions:
