@@ -30,7 +30,6 @@ from llm4rec_kg.graph.vocab import (
     SKOS,
     XSD,
     Minter,
-    iri,
 )
 from llm4rec_kg.readers import normalize
 from llm4rec_kg.readers.markdown import slugify
@@ -130,13 +129,13 @@ class _Builder:
                 (s, RDF.type, PROV.Entity),
                 (s, RDFS.label, _lit(source["title"])),
                 (s, DCTERMS.title, _lit(source["title"])),
-                (s, DCTERMS.source, iri(source["repository"])),
+                (s, DCTERMS.source, self.mint.iri(source["repository"])),
             )
             licence = str(source["licence"])
             if " " in licence:
                 yield s, L4R.licenceNote, _lit(licence)
             else:
-                yield s, DCTERMS.license, iri(SPDX_LICENSES + licence)
+                yield s, DCTERMS.license, self.mint.iri(SPDX_LICENSES + licence)
         for key, src in self.catalog.entries("sources"):
             s = self.iri("sources", key)
             yield from (
@@ -145,12 +144,12 @@ class _Builder:
                 (s, RDFS.label, _lit(src["title"])),
                 (s, DCTERMS.title, _lit(src["title"])),
                 (s, DCTERMS.isVersionOf, self.iri("sources", src["list"])),
-                (s, DCTERMS.source, iri(src["repository"])),
+                (s, DCTERMS.source, self.mint.iri(src["repository"])),
                 (s, L4R.commit, _lit(src["commit"])),
                 (s, DCTERMS.date, Literal(src["date"], datatype=XSD.date)),
             )
             if src.get("url"):
-                yield s, SDO.url, iri(src["url"])
+                yield s, SDO.url, self.mint.iri(src["url"])
             if src.get("previous"):
                 yield s, PROV.wasRevisionOf, self.iri("sources", src["previous"])
             if src.get("current"):
@@ -206,7 +205,7 @@ class _Builder:
             if kind in VENUE_CLASSES:
                 yield s, RDF.type, VENUE_CLASSES[kind]
             if venue.get("kind_source"):
-                yield s, DCTERMS.source, iri(venue["kind_source"])
+                yield s, DCTERMS.source, self.mint.iri(venue["kind_source"])
             yield from ((s, SKOS.altLabel, _lit(a)) for a in venue.get("aliases") or [])
 
     def models(self) -> Iterator[Triple]:
@@ -228,10 +227,10 @@ class _Builder:
                     (org, RDFS.label, _lit(maker["name"])),
                 )
                 if maker.get("url"):
-                    yield org, SDO.url, iri(maker["url"])
+                    yield org, SDO.url, self.mint.iri(maker["url"])
             for field, prop in (("url", SDO.url),):
                 if model.get(field):
-                    yield s, prop, iri(model[field])
+                    yield s, prop, self.mint.iri(model[field])
             for field, prop in (
                 ("year", L4R.year),
                 ("open_source", L4R.openSource),
@@ -255,7 +254,7 @@ class _Builder:
             if paper.get("year") is not None:
                 yield s, DCTERMS.issued, _lit(paper["year"])
             if paper.get("link"):
-                yield s, SDO.url, iri(paper["link"])
+                yield s, SDO.url, self.mint.iri(paper["link"])
             if paper.get("short_name"):
                 yield s, L4R.shortName, _lit(paper["short_name"])
             if venue := paper.get("venue"):
@@ -286,7 +285,7 @@ class _Builder:
             if paper.get("arxiv"):
                 yield from self.arxiv_links(s, paper["arxiv"])
             if paper.get("doi"):
-                yield s, SDO.sameAs, iri(f"https://doi.org/{paper['doi']}")
+                yield s, SDO.sameAs, self.mint.iri(f"https://doi.org/{paper['doi']}")
             labels = paper.get("code_labels") or {}
             for url in paper.get("code_all") or []:
                 yield from self.code(s, url, labels.get(url))
@@ -299,10 +298,10 @@ class _Builder:
         Semantic Scholar and Hugging Face keep for arXiv ids (pages about it)."""
         yield from (
             (s, FABIO.hasArXivId, _lit(arxiv)),
-            (s, SDO.sameAs, iri(f"https://arxiv.org/abs/{arxiv}")),
-            (s, SDO.sameAs, iri(f"https://doi.org/10.48550/arXiv.{arxiv}")),
-            (s, RDFS.seeAlso, iri(f"https://www.semanticscholar.org/arxiv/{arxiv}")),
-            (s, RDFS.seeAlso, iri(f"https://huggingface.co/papers/{arxiv}")),
+            (s, SDO.sameAs, self.mint.iri(f"https://arxiv.org/abs/{arxiv}")),
+            (s, SDO.sameAs, self.mint.iri(f"https://doi.org/10.48550/arXiv.{arxiv}")),
+            (s, RDFS.seeAlso, self.mint.iri(f"https://www.semanticscholar.org/arxiv/{arxiv}")),
+            (s, RDFS.seeAlso, self.mint.iri(f"https://huggingface.co/papers/{arxiv}")),
         )
 
     def model_uses(self, s: URIRef, key: str, paper: dict[str, Any]) -> Iterator[Triple]:
@@ -339,7 +338,7 @@ class _Builder:
                 (c, RDFS.label, _lit(f"added by {record['curator']}")),
                 (c, DCTERMS.creator, _lit(record["curator"])),
                 (c, DCTERMS.date, Literal(str(record["date"]), datatype=XSD.date)),
-                (c, DCTERMS.source, iri(record["evidence"])),
+                (c, DCTERMS.source, self.mint.iri(record["evidence"])),
             )
             if record.get("note"):
                 yield c, RDFS.comment, _en(record["note"])
@@ -351,7 +350,7 @@ class _Builder:
     def code(self, paper: URIRef, url: str, label: str | None) -> Iterator[Triple]:
         repo = normalize.repository(url)
         if repo is None:
-            yield paper, L4R.codeLink, iri(url)
+            yield paper, L4R.codeLink, self.mint.iri(url)
             return
         r = self.mint("repository", *repo.key.split("/"))
         yield from (
@@ -359,7 +358,7 @@ class _Builder:
             (r, RDF.type, L4R.CodeRepository),
             (r, RDF.type, SDO.SoftwareSourceCode),
             (r, RDFS.label, _lit(f"{repo.owner}/{repo.name}")),
-            (r, SDO.codeRepository, iri(repo.url)),
+            (r, SDO.codeRepository, self.mint.iri(repo.url)),
             (r, L4R.host, _lit(repo.host)),
             (r, L4R.owner, _lit(repo.owner)),
             (r, L4R.repositoryName, _lit(repo.name)),
@@ -382,7 +381,7 @@ class _Builder:
             if dataset.get("description"):
                 yield s, DCTERMS.description, _en(dataset["description"])
             if dataset.get("landing_page"):
-                yield s, DCAT.landingPage, iri(dataset["landing_page"])
+                yield s, DCAT.landingPage, self.mint.iri(dataset["landing_page"])
             for domain in dataset.get("domains") or []:
                 yield s, DCAT.theme, self.concept("domain", domain)
             for task in dataset.get("tasks") or []:
@@ -438,7 +437,7 @@ class _Builder:
             )
             source = correction["source"]
             is_iri = source.startswith(("http://", "https://"))
-            yield s, DCTERMS.source, iri(source) if is_iri else _lit(source)
+            yield s, DCTERMS.source, self.mint.iri(source) if is_iri else _lit(source)
             if correction.get("listed") is not None:
                 yield s, L4R.listedValue, _lit(str(correction["listed"]))
             corrected = correction.get("corrected")
@@ -452,9 +451,9 @@ class _Builder:
     def retired(self) -> Iterator[Triple]:
         """Published IRIs whose entity is gone, each pointing at what replaces it."""
         for path, entry in self.catalog.entries("retired"):
-            old = iri(self.mint.base + path)
+            old = self.mint.iri(self.mint.base + path)
             yield from (
-                (old, DCTERMS.isReplacedBy, iri(self.mint.base + entry["replaced_by"])),
+                (old, DCTERMS.isReplacedBy, self.mint.iri(self.mint.base + entry["replaced_by"])),
                 (old, RDFS.label, _lit(path)),
                 (old, RDFS.comment, _en(entry["reason"])),
             )

@@ -106,11 +106,21 @@ class Minter:
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base if base.endswith(("/", "#")) else base + "/"
         self._minted: dict[tuple[str, ...], URIRef] = {}
+        self._iris: dict[str, URIRef] = {}
+
+    def iri(self, text: str) -> URIRef:
+        """The one URIRef for this IRI in this build: the vocabulary's own term where it is
+        one, else one made for the build and interned as long as the minter lives. (Interned
+        for the process, a 100k-paper build's million IRIs would outlive it.)"""
+        term = _IRIS.get(text) or self._iris.get(text)
+        if term is None:
+            term = self._iris[text] = URIRef(text)
+        return term
 
     def __call__(self, kind: str, *keys: str) -> URIRef:
         known = self._minted.get((kind, *keys))
         if known is None:
             path = "/".join(key if _UNRESERVED(key) else quote(key, safe="-._~") for key in keys)
-            minted = self._minted[(kind, *keys)] = iri(f"{self.base}{kind}/{path}")
+            minted = self._minted[(kind, *keys)] = self.iri(f"{self.base}{kind}/{path}")
             return minted
         return known
