@@ -43,7 +43,8 @@ class _Names:
     def __init__(self, prefixes: Mapping[str, str]) -> None:
         self.by_namespace = {iri: prefix for prefix, iri in prefixes.items()}
         self.used: set[str] = set()
-        self.pname = cache(self._pname)
+        self.written: dict[Node, str] = {}
+        self.pname = cache(self._pname)  # for datatypes, by their IRI
         self._longer = cache(self._bound_within)
 
     def _bound_within(self, namespace: str) -> list[str]:
@@ -72,7 +73,12 @@ class _Names:
         return f"{prefix}:{local}"
 
     def iri(self, iri: URIRef) -> str:
-        return self.pname(str(iri)) or f"<{iri}>"
+        """How an IRI is written, found once a term: looked up by the graph's own term, not
+        by a string copy of it, which a large graph would make millions of times."""
+        written = self.written.get(iri)
+        if written is None:
+            written = self.written[iri] = self._pname(str(iri)) or f"<{iri}>"
+        return written
 
 
 # rdflib's split of an IRI into namespace and local name, for ASCII IRIs: the local name is
@@ -125,16 +131,16 @@ def _declare_names(graph: dict[Node, dict[Node, list[Node]]], names: _Names) -> 
     """Find every prefix the blocks will use (so the PREFIX lines can go first), and count
     how often each IRI is an object."""
     references: Counter[Node] = Counter()
-    pname = names.pname
+    iri, pname = names.iri, names.pname
     for s, props in graph.items():
-        pname(str(s))
+        iri(_iri(s))
         for p, objects in props.items():
             if p not in _TYPE:  # written "a"
-                pname(str(p))
+                iri(_iri(p))
             for o in objects:
                 if isinstance(o, URIRef):
                     references[o] += 1
-                    pname(str(o))
+                    iri(o)
                 elif isinstance(o, Literal) and o.datatype is not None:
                     pname(str(o.datatype))  # written bare or prefixed, declared all the same
     return references
