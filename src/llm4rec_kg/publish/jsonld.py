@@ -39,6 +39,7 @@ class Context:
     def __init__(self, context: Mapping[str, Any]) -> None:
         self.prefixes: dict[str, str] = {}
         self._shrunk: dict[str, str] = {}
+        self._terms: dict[Node, str] = {}
         raw: dict[str, tuple[str, str | None]] = {}
         for name, value in context.items():
             if name.startswith("@"):
@@ -66,6 +67,14 @@ class Context:
         shrunk = self._shrunk.get(iri)
         if shrunk is None:
             shrunk = self._shrunk[iri] = self._shrink(iri)
+        return shrunk
+
+    def shrink_term(self, node: Node) -> str:
+        """``shrink`` of a graph's term, looked up by the term itself: a string copy of each
+        IRI to look it up by would be made millions of times in a large graph."""
+        shrunk = self._terms.get(node)
+        if shrunk is None:
+            shrunk = self._terms[node] = self._shrink(str(node))
         return shrunk
 
     def _shrink(self, iri: str) -> str:
@@ -102,7 +111,7 @@ def jsonld_blocks(triples: Iterable[Triple], context: Mapping[str, Any]) -> Iter
     head = jsontext.encode({"@context": dict(context)})
     nodes = (
         _node(ctx, node_id, graph[subject])
-        for node_id, subject in sorted((ctx.shrink(str(s)), s) for s in graph)
+        for node_id, subject in sorted((ctx.shrink_term(s), s) for s in graph)
     )
     yield head[: -len("\n}")] + ',\n  "@graph": '
     yield from jsontext.array(nodes, "  ")
@@ -132,12 +141,12 @@ def _by_subject(triples: Iterable[Triple]) -> Mapping[Node, Mapping[Node, list[N
 def _entry(ctx: Context, predicate: str, obj: Node) -> tuple[str, Any]:
     if isinstance(obj, URIRef):
         if (term := ctx.terms.get((predicate, "@id"))) is not None:
-            return term.name, ctx.shrink(str(obj))
+            return term.name, ctx.shrink_term(obj)
         if (term := ctx.terms.get((predicate, None))) is not None:
-            return term.name, {"@id": ctx.shrink(str(obj))}
+            return term.name, {"@id": ctx.shrink_term(obj)}
         if predicate == RDF_TYPE:
             return "@type", ctx.symbol(str(obj))
-        return ctx.shrink(predicate), {"@id": ctx.shrink(str(obj))}
+        return ctx.shrink(predicate), {"@id": ctx.shrink_term(obj)}
     if not isinstance(obj, Literal):
         raise TypeError(f"no blank nodes in this graph: {obj!r}")
     datatype = str(obj.datatype) if obj.datatype is not None else None
@@ -159,4 +168,14 @@ def _literal(ctx: Context, literal: Literal, datatype: str | None) -> Any:
 
 def _sorted(values: list[Any]) -> list[Any]:
     """Values by their canonical JSON: the graph has no RDF lists whose order matters."""
-    return sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
+    return sorted(values, key=_canonical)
+
+
+def _canonical(value: Any) -> str:
+    # json.dumps(value, sort_keys=True); a string, most values, by the C function it uses.
+    if isinstance(value, str):
+        return _ascii_string(value)
+    return json.dumps(value, sort_keys=True)
+
+
+_ascii_string = json.encoder.encode_basestring_ascii

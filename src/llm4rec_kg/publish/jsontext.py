@@ -28,7 +28,11 @@ def encode(value: Any, indent: str = "") -> str:
             return "[]"
         body = f",\n{inner}".join(encode(v, inner) for v in value)
         return f"[\n{inner}{body}\n{indent}]"
-    return json.dumps(value)  # a number, a boolean or null: as the encoder writes them
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else "true" if value else "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value)  # a float or another number: as the encoder writes it
 
 
 def array(items: Iterable[Any], indent: str = "") -> Iterator[str]:
