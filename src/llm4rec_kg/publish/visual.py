@@ -101,22 +101,26 @@ def build_view(graph: Triples, base: str) -> View:
     view = View()
     degree: dict[str, int] = defaultdict(int)
     index = graph.by_subject()
+    # One string a node and a predicate, shared by all their edges: a large graph's page has
+    # hundreds of thousands of edges.
+    ids = {node: str(node) for node in kinds}
+    predicates = {p: str(p) for s in kinds for p in index.get(s, ())}
+    typed = frozenset({RDF.type})  # membership, not rdflib's Python-level !=
     links = (
-        (str(s), str(p), str(o))
+        (ids[s], predicates[p], ids[o])
         for s in kinds
         for p, objects in index.get(s, {}).items()
+        if p not in typed
         for o in objects
-        if isinstance(o, URIRef) and o in kinds  # a literal is never a node
+        if isinstance(o, URIRef) and o in kinds and ids[o] != ids[s]  # literals are not nodes
     )
-    titles: dict[str, str] = {}  # a few predicates, on many edges
+    titles = {text: shorten(text, prefixes) for text in predicates.values()}
     for s, p, o in sorted(links):
-        if p != str(RDF.type) and s != o:
-            title = titles.get(p) or titles.setdefault(p, shorten(p, prefixes))
-            view.edges.append(Edge(s, o, title))
-            degree[s] += 1
-            degree[o] += 1
-    for iri in sorted(kinds, key=str):
-        view.nodes.append(_node(graph, iri, kinds[iri], degree[str(iri)]))
+        view.edges.append(Edge(s, o, titles[p]))
+        degree[s] += 1
+        degree[o] += 1
+    for iri in sorted(kinds, key=ids.__getitem__):
+        view.nodes.append(_node(graph, iri, kinds[iri], degree[ids[iri]]))
     view.predicates = sorted({e.title for e in view.edges})
     view.facets = _facets(graph, view.nodes)
     counts: dict[str, int] = defaultdict(int)
