@@ -44,6 +44,9 @@ class _Names:
         self.by_namespace = {iri: prefix for prefix, iri in prefixes.items()}
         self.used: set[str] = set()
         self.written: dict[Node, str] = {}
+        # Each predicate's place in the order of their IRIs, as key=str sorts them, without
+        # a string copy of every predicate of every subject (set by _declare_names).
+        self.ranks: dict[Node, int] = {}
         self.pname = cache(self._pname)  # for datatypes, by their IRI
         self._longer = cache(self._bound_within)
 
@@ -128,11 +131,13 @@ def turtle_pieces(
 
 
 def _declare_names(graph: dict[Node, dict[Node, list[Node]]], names: _Names) -> Counter[Node]:
-    """Find every prefix the blocks will use (so the PREFIX lines can go first), and count
-    how often each IRI is an object."""
+    """Find every prefix the blocks will use (so the PREFIX lines can go first) and the
+    order of the predicates, and count how often each IRI is an object."""
     references: Counter[Node] = Counter()
     iri, pname = names.iri, names.pname
+    predicates: set[Node] = set()
     for s, props in graph.items():
+        predicates.update(props)
         iri(_iri(s))
         for p, objects in props.items():
             if p not in _TYPE:  # written "a"
@@ -143,6 +148,7 @@ def _declare_names(graph: dict[Node, dict[Node, list[Node]]], names: _Names) -> 
                     iri(o)
                 elif isinstance(o, Literal) and o.datatype is not None:
                     pname(str(o.datatype))  # written bare or prefixed, declared all the same
+    names.ranks = {p: n for n, p in enumerate(sorted(predicates, key=str))}
     return references
 
 
@@ -169,7 +175,7 @@ def _subject_order(
 
 def _block(subject: Node, props: dict[Node, list[Node]], names: _Names) -> str:
     order: list[Node] = [p for p in (RDF_TYPE, RDFS_LABEL) if p in props]
-    order += sorted((p for p in props if p not in _FIRST), key=str)
+    order += sorted((p for p in props if p not in _FIRST), key=names.ranks.__getitem__)
     lines = []
     for p in order:
         verb = "a" if p in _TYPE else names.iri(_iri(p))
