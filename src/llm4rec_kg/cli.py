@@ -116,7 +116,7 @@ def run() -> NoReturn:
     ``serve`` keeps the usual collection, since it serves until stopped."""
     from llm4rec_kg import batch
 
-    batch.process_ends_after = sys.argv[1:2] != ["serve"]
+    batch.process_ends_after = True
     try:
         main()
         code: object = 0
@@ -650,8 +650,10 @@ def serve(
     """
     import signal
 
-    from llm4rec_kg import pipeline
+    from llm4rec_kg import batch, pipeline
     from llm4rec_kg.publish.server import ServeConfig
+
+    batch.process_ends_after = False  # it serves on: its work's cycles are collected
 
     config = ServeConfig(
         host,

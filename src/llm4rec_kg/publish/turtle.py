@@ -105,12 +105,7 @@ def split_iri(iri: str) -> tuple[str, str]:
 
 
 def turtle(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> str:
-    return "".join(turtle_blocks(triples, prefixes))
-
-
-def turtle_blocks(triples: Iterable[Triple], prefixes: Mapping[str, str]) -> Iterator[str]:
-    """``turtle`` a subject's block at a time, after the PREFIX lines."""
-    return (text for text, _count in turtle_pieces(triples, prefixes))
+    return "".join(text for text, _count in turtle_pieces(triples, prefixes))
 
 
 def turtle_pieces(
