@@ -1,9 +1,12 @@
-"""Named-query latency on the embedded store, and served throughput under concurrent clients.
+"""Cold starts, named-query latency on the embedded store, and served throughput under
+concurrent clients.
 
     python benchmarks/bench_queries.py [--runs 20] [--clients 10] [--seconds 10]
+                                       [--cold-runs 7]
     python benchmarks/bench_queries.py --runs 3 --clients 50 --seconds 20   # the load test
 
-Latency: every named query run --runs times on an embedded pyoxigraph store built from the
+Cold starts: the real catalog's `build --force`, a no-op `build`, `query NAME` and `serve`
+to its first answer, each in --cold-runs fresh processes (median and range). Latency: every named query run --runs times on an embedded pyoxigraph store built from the
 catalog (median and p95 per query). Throughput: --clients threads send a named query to a
 `llm4rec-kg serve` process on 127.0.0.1 for --seconds; the loop is bounded and stops itself.
 """
@@ -11,9 +14,11 @@ catalog (median and p95 per query). Throughput: --clients threads send a named q
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -53,32 +58,45 @@ def latency(runs: int) -> None:
 
 
 def cold_start(runs: int) -> None:
-    """A fresh process each time: `query NAME` to its answer, and `serve` to its first."""
+    """A fresh process each time: `build --force` of the real catalog, a no-op `build`,
+    `query NAME` to its answer, and `serve` to its first. The builds write into a copy of
+    exports/, never into it."""
     command = [sys.executable, "-m", "llm4rec_kg"]
-    pipeline.build(ROOT / "catalog", ROOT / "exports")  # both read fresh exports
-    query_times, serve_times = [], []
-    for _ in range(runs):
+    pipeline.build(ROOT / "catalog", ROOT / "exports")  # query and serve read fresh exports
+    times: dict[str, list[float]] = {}
+
+    def timed(name: str, args: list[str]) -> None:
         started = time.perf_counter()
-        subprocess.run(
-            [*command, "query", "papers-per-llm"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+        subprocess.run([*command, *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        times.setdefault(name, []).append(time.perf_counter() - started)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "exports"
+        shutil.copytree(ROOT / "exports", out)
+        build = ["build", "--out", str(out), "--quiet"]
+        for _ in range(runs):
+            timed("build --force", [*build, "--force", "--no-changelog"])
+            timed("build (no-op)", build)
+            timed("query papers-per-llm", ["query", "papers-per-llm"])
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                [*command, "serve", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+            )
+            try:
+                assert process.stdout is not None
+                base = process.stdout.readline().split()[2]
+                ask = quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+                urllib.request.urlopen(f"{base}?query={ask}", timeout=30).read()
+                times.setdefault("serve to first answer", []).append(time.perf_counter() - started)
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
+    print(f"Cold start, {runs} fresh processes each (median, range):")
+    for name, seconds in times.items():
+        print(
+            f"  {name:22} {statistics.median(seconds):.2f} s   "
+            f"{min(seconds):.2f}-{max(seconds):.2f} s"
         )
-        query_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [*command, "serve", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True
-        )
-        try:
-            assert process.stdout is not None
-            base = process.stdout.readline().split()[2]
-            ask = quote("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-            urllib.request.urlopen(f"{base}?query={ask}", timeout=30).read()
-            serve_times.append(time.perf_counter() - started)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-    print(f"Cold start, median of {runs} fresh processes:")
-    print(f"  query papers-per-llm   {statistics.median(query_times):.2f} s")
-    print(f"  serve to first answer  {statistics.median(serve_times):.2f} s")
 
 
 def throughput(clients: int, seconds: float) -> None:
@@ -145,8 +163,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--cold-runs", type=int, default=7, help="fresh processes per command")
     args = parser.parse_args()
-    cold_start(min(args.runs, 5))
+    cold_start(args.cold_runs)
     latency(args.runs)
     throughput(args.clients, args.seconds)
 
