@@ -6,8 +6,9 @@ concurrent clients.
     python benchmarks/bench_queries.py --runs 3 --clients 50 --seconds 20   # the load test
 
 Cold starts: the real catalog's `build --force`, a no-op `build`, `query NAME` and `serve`
-to its first answer, each in --cold-runs fresh processes (median and range). Latency: every named query run --runs times on an embedded pyoxigraph store built from the
-catalog (median and p95 per query). Throughput: --clients threads send a named query to a
+to its first answer, each in --cold-runs fresh processes (median and range). Latency: every
+named query run --runs times on an embedded pyoxigraph store built from the catalog (median
+and p95 per query). Throughput: --clients threads send a named query to a
 `llm4rec-kg serve` process on 127.0.0.1 for --seconds; the loop is bounded and stops itself.
 """
 
