@@ -199,8 +199,12 @@ def _print_queries(times: dict[str, tuple[float, int]], floor: float) -> None:
     )
     over = sorted((t, n) for n, t in seconds.items() if t >= QUERY_TARGET)
     if over:
-        listed = ", ".join(f"{n} {t:.2f} s ({times[n][1]:,} rows)" for t, n in reversed(over))
+        listed = ", ".join(f"{n} {t:.2f} s ({_rows(times[n][1])})" for t, n in reversed(over))
         print(f"  named queries over {QUERY_TARGET} s: {listed}")
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
 def _print_growth(rows: list[tuple[int, Run, Run, Run]]) -> None:
