@@ -12,12 +12,11 @@ query on them (embedded pyoxigraph):
 - pyoxigraph's bare load and dump: bulk-load the N-Triples, write Turtle;
 - an rdflib-only load and dump: parse the N-Triples, write longturtle.
 
-With the query times it prints the store's own cost per joined row (``join_floor.rq``):
-a query that joins k patterns over n papers takes at least about k * n times it, however
-it is written, unless it touches fewer rows. It then prints the build's ratio to each, and
-the growth factor of the build's time per 10x of papers. Each process is bounded by
---timeout; a baseline that runs out is reported as
-such, not left running.
+With the query times it prints the store's cost per joined row (``join_floor.rq``): a
+query whose plan joins k patterns over n papers by index lookups takes about k * n times
+it. It then prints the build's ratio to each baseline, and the growth factor of the build's
+time per 10x of papers. Each process is bounded by --timeout; a baseline that runs out is
+reported as such, not left running.
 """
 
 from __future__ import annotations
