@@ -3,11 +3,12 @@
     python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--runs 1] [--markdown]
                                      [--timeout 900] [--baseline-timeout SECONDS]
 
-For each size it writes a synthetic catalog (benchmarks/synthetic.py), runs
-`llm4rec-kg build --force --verbose` in a fresh process, and prints the wall time of each
-stage, the whole build, and the build's peak RSS. In the same run it times two baselines on
-the same triples (the build's N-Triples export), each in a fresh process, and every named
-query on them (embedded pyoxigraph):
+It first prints the time of a fixed pure-Python loop, so tables from machines of
+different speeds can be compared. For each size it writes a synthetic catalog
+(benchmarks/synthetic.py), runs `llm4rec-kg build --force --verbose` in a fresh process,
+and prints the wall time of each stage, the whole build, and the build's peak RSS. In the
+same run it times two baselines on the same triples (the build's N-Triples export), each
+in a fresh process, and every named query on them (embedded pyoxigraph):
 
 - pyoxigraph's bare load and dump: bulk-load the N-Triples, write Turtle;
 - an rdflib-only load and dump: parse the N-Triples, write longturtle.
@@ -127,6 +128,17 @@ def named_queries(ntriples: Path) -> tuple[dict[str, tuple[float, int]], float]:
     return times, (time.perf_counter() - started) / max(int(joined), 1) * 1e6
 
 
+def _calibration() -> float:
+    """Seconds for a fixed pure-Python loop, best of three: the machines this runs on differ
+    by twice or more from one session to the next, so a table is read beside this figure."""
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(range(10**8))
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def _median(runs: list[Run]) -> Run:
     middle = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
     stages = {
@@ -157,6 +169,7 @@ def main() -> None:
     )
     parser.add_argument("--markdown", action="store_true", help="print the README table")
     args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores; sum(range(10**8)) in {_calibration():.2f} s")
     rows = []
     for papers in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
