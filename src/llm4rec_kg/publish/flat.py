@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,28 +114,51 @@ def from_graph(graph: Triples) -> list[Publication]:
     index: the build's path, which at 100k papers takes seconds where loading a store and
     running the queries takes half a minute. The queries stay the definition; the tests
     hold the two paths to the same answer."""
-    index = graph.by_subject()
-
-    def objects(subject: Node, *path: Node) -> list[Node]:
-        found = [subject]
-        for predicate in path:
-            found = [o for s in found for o in index.get(s, {}).get(predicate, ())]
-        return found
-
-    def one(subject: Node, *path: Node) -> str:
-        found = objects(subject, *path)
-        return min(str(o) for o in found) if found else ""
-
+    walk = _Walk(graph.by_subject())
     typed = {s for kind in KINDS for s in graph.subjects(RDF.type, URIRef(kind))}
     rows = []
     for paper in sorted(typed, key=str):
-        for kind in sorted(str(t) for t in objects(paper, RDF.type) if str(t) in KINDS):
-            for title in sorted(str(t) for t in objects(paper, DCTERMS.title)):
+        props = walk.props(paper)
+        for kind in sorted(str(t) for t in props.get(RDF.type, ()) if str(t) in KINDS):
+            for title in sorted(str(t) for t in props.get(DCTERMS.title, ())):
                 row = {"paper": str(paper), "type": kind, "title": title}
                 for name, path in _SINGLE.items():
-                    row[name] = one(paper, *path)
-                rows.append(_publication(row, _values(paper, objects)))
+                    found = walk.objects(props, path)
+                    row[name] = min(str(o) for o in found) if found else ""
+                rows.append(_publication(row, _values(props, walk)))
     return rows
+
+
+_EMPTY: Mapping[Node, list[Node]] = {}
+
+
+class _Walk:
+    """Paths through the graph's index from a publication's properties. What lies past a
+    path's first step (a model's label, a venue's types) is shared by many publications,
+    so it is looked up once: at 100k papers that halves the time of the flat exports."""
+
+    def __init__(self, index: Mapping[Node, Mapping[Node, list[Node]]]) -> None:
+        self.index = index
+        self.shared: dict[tuple[Node, tuple[Node, ...]], list[Node]] = {}
+
+    def props(self, node: Node) -> Mapping[Node, list[Node]]:
+        return self.index.get(node, _EMPTY)
+
+    def objects(self, props: Mapping[Node, list[Node]], path: tuple[Node, ...]) -> list[Node]:
+        found = props.get(path[0], [])
+        if len(path) == 1:
+            return found
+        rest = path[1:]
+        return [o for node in found for o in self._beyond(node, rest)]
+
+    def _beyond(self, node: Node, path: tuple[Node, ...]) -> list[Node]:
+        found = self.shared.get((node, path))
+        if found is None:
+            found = [node]
+            for predicate in path:
+                found = [o for s in found for o in self.index.get(s, _EMPTY).get(predicate, ())]
+            self.shared[node, path] = found
+        return found
 
 
 # flat_papers.rq's optional fields, as paths from the publication.
@@ -159,20 +182,23 @@ _MANY: dict[str, tuple[Node, ...]] = {
 }
 
 
-def _values(paper: Node, objects: Callable[..., list[Node]]) -> dict[str, set[str]]:
-    many = {name: {str(o) for o in objects(paper, *path)} for name, path in _MANY.items()}
+def _values(props: Mapping[Node, list[Node]], walk: _Walk) -> dict[str, set[str]]:
+    many = {name: {str(o) for o in walk.objects(props, path)} for name, path in _MANY.items()}
     many["uses"] = {
         f"{model} ({role})"
-        for use in objects(paper, L4R_NS.modelUse)
-        for model in objects(use, L4R_NS.model, RDFS.label)
-        for role in objects(use, L4R_NS.role, SKOS.prefLabel)
+        for use in props.get(L4R_NS.modelUse, ())
+        for model in walk.objects(walk.props(use), (L4R_NS.model, RDFS.label))
+        for role in walk.objects(walk.props(use), (L4R_NS.role, SKOS.prefLabel))
     }
-    many["code"] = {
-        f"{url}\x1e{language}"
-        for repo in objects(paper, L4R_NS.code)
-        for url in objects(repo, SDO.codeRepository)
-        for language in ([str(x) for x in objects(repo, SDO.programmingLanguage)] or [""])
-    } | {f"{link}\x1e" for link in objects(paper, L4R_NS.codeLink)}
+    many["code"] = {f"{link}\x1e" for link in props.get(L4R_NS.codeLink, ())}
+    for repo in props.get(L4R_NS.code, ()):
+        repository = walk.props(repo)
+        languages = [str(x) for x in repository.get(SDO.programmingLanguage, ())] or [""]
+        many["code"] |= {
+            f"{url}\x1e{language}"
+            for url in repository.get(SDO.codeRepository, ())
+            for language in languages
+        }
     return many
 
 
