@@ -11,7 +11,7 @@ implemented here is refused when it is compiled, rather than half-checked.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -96,13 +96,13 @@ def validate(graph: Triples, shapes: tuple[NodeShape, ...]) -> list[Violation]:
         for focus in focus_nodes:
             for prop in shape.properties:
                 # The graph holds each triple once: a subject's values of a path are distinct.
-                values = [focus] if prop.path is None else index.get(focus, {}).get(prop.path, [])
+                values = [focus] if prop.path is None else index.get(focus, {}).get(prop.path, ())
                 found.extend(_run(prop, focus, values, graph))
     return found
 
 
 def _run(
-    prop: PropertyShape, focus: Node, values: list[Node], graph: Triples
+    prop: PropertyShape, focus: Node, values: Sequence[Node], graph: Triples
 ) -> Iterator[Violation]:
     for check in prop.checks:
         if check.count is not None and not check.count(len(values)):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
-from llm4rec_kg.graph.triples import Triples
+from llm4rec_kg.graph.triples import Index, Triples
 from llm4rec_kg.graph.vocab import DCTERMS, FABIO, RDF, RDFS, SDO, SKOS
 from llm4rec_kg.graph.vocab import L4R as L4R_NS
 from llm4rec_kg.publish import jsontext
@@ -129,7 +129,7 @@ def from_graph(graph: Triples) -> list[Publication]:
     return rows
 
 
-_EMPTY: Mapping[Node, list[Node]] = {}
+_EMPTY: Mapping[Node, Sequence[Node]] = {}
 
 
 class _Walk:
@@ -137,24 +137,26 @@ class _Walk:
     path's first step (a model's label, a venue's types) is shared by many publications,
     so it is looked up once: at 100k papers that halves the time of the flat exports."""
 
-    def __init__(self, index: Mapping[Node, Mapping[Node, list[Node]]]) -> None:
+    def __init__(self, index: Index) -> None:
         self.index = index
-        self.shared: dict[tuple[Node, tuple[Node, ...]], list[Node]] = {}
+        self.shared: dict[tuple[Node, tuple[Node, ...]], Sequence[Node]] = {}
 
-    def props(self, node: Node) -> Mapping[Node, list[Node]]:
+    def props(self, node: Node) -> Mapping[Node, Sequence[Node]]:
         return self.index.get(node, _EMPTY)
 
-    def objects(self, props: Mapping[Node, list[Node]], path: tuple[Node, ...]) -> list[Node]:
-        found = props.get(path[0], [])
+    def objects(
+        self, props: Mapping[Node, Sequence[Node]], path: tuple[Node, ...]
+    ) -> Sequence[Node]:
+        found = props.get(path[0], ())
         if len(path) == 1:
             return found
         rest = path[1:]
         return [o for node in found for o in self._beyond(node, rest)]
 
-    def _beyond(self, node: Node, path: tuple[Node, ...]) -> list[Node]:
+    def _beyond(self, node: Node, path: tuple[Node, ...]) -> Sequence[Node]:
         found = self.shared.get((node, path))
         if found is None:
-            found = [node]
+            found = (node,)
             for predicate in path:
                 found = [o for s in found for o in self.index.get(s, _EMPTY).get(predicate, ())]
             self.shared[node, path] = found
@@ -182,7 +184,7 @@ _MANY: dict[str, tuple[Node, ...]] = {
 }
 
 
-def _values(props: Mapping[Node, list[Node]], walk: _Walk) -> dict[str, set[str]]:
+def _values(props: Mapping[Node, Sequence[Node]], walk: _Walk) -> dict[str, set[str]]:
     many = {name: {str(o) for o in walk.objects(props, path)} for name, path in _MANY.items()}
     many["uses"] = {
         f"{model} ({role})"

@@ -10,14 +10,14 @@ oracle, and any JSON-LD processor expands the output back to the same graph.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from llm4rec_kg.graph.triples import Triple, Triples
+from llm4rec_kg.graph.triples import Index, Triple, Triples
 from llm4rec_kg.publish import jsontext
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -118,7 +118,7 @@ def jsonld_blocks(triples: Iterable[Triple], context: Mapping[str, Any]) -> Iter
     yield "\n}\n"
 
 
-def _node(ctx: Context, node_id: str, props: Mapping[Node, list[Node]]) -> dict[str, Any]:
+def _node(ctx: Context, node_id: str, props: Mapping[Node, Sequence[Node]]) -> dict[str, Any]:
     """A subject's node object: each property's values by their compacted key."""
     values: dict[str, list[Any]] = {}
     for p, objects in props.items():
@@ -129,7 +129,7 @@ def _node(ctx: Context, node_id: str, props: Mapping[Node, list[Node]]) -> dict[
     return {"@id": node_id, **{k: v[0] if len(v) == 1 else _sorted(v) for k, v in values.items()}}
 
 
-def _by_subject(triples: Iterable[Triple]) -> Mapping[Node, Mapping[Node, list[Node]]]:
+def _by_subject(triples: Iterable[Triple]) -> Index:
     if isinstance(triples, Triples):
         return triples.by_subject()
     graph: dict[Node, dict[Node, list[Node]]] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 
@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import split_uri
 from rdflib.term import Node
 
-from llm4rec_kg.graph.triples import Triple, Triples
+from llm4rec_kg.graph.triples import Index, Triple, Triples
 from llm4rec_kg.graph.vocab import RDF, RDFS
 
 RDF_TYPE = RDF.type
@@ -125,7 +125,7 @@ def turtle_pieces(
         yield f"\n{_block(s, props, names)}\n", count
 
 
-def _declare_names(graph: dict[Node, dict[Node, list[Node]]], names: _Names) -> Counter[Node]:
+def _declare_names(graph: Index, names: _Names) -> Counter[Node]:
     """Find every prefix the blocks will use (so the PREFIX lines can go first) and the
     order of the predicates, and count how often each IRI is an object."""
     references: Counter[Node] = Counter()
@@ -147,7 +147,7 @@ def _declare_names(graph: dict[Node, dict[Node, list[Node]]], names: _Names) -> 
     return references
 
 
-def _by_subject(triples: Iterable[Triple]) -> dict[Node, dict[Node, list[Node]]]:
+def _by_subject(triples: Iterable[Triple]) -> Index:
     if isinstance(triples, Triples):
         return triples.by_subject()
     graph: dict[Node, dict[Node, list[Node]]] = {}
@@ -156,9 +156,7 @@ def _by_subject(triples: Iterable[Triple]) -> dict[Node, dict[Node, list[Node]]]
     return graph
 
 
-def _subject_order(
-    graph: dict[Node, dict[Node, list[Node]]], references: Counter[Node]
-) -> list[Node]:
+def _subject_order(graph: Index, references: Counter[Node]) -> list[Node]:
     """Classes first, then the least-referenced subjects, each group by IRI."""
     classes = sorted(
         (s for s, props in graph.items() if RDFS_CLASS in props.get(RDF_TYPE, ())), key=str
@@ -168,7 +166,7 @@ def _subject_order(
     return [*classes, *rest]
 
 
-def _block(subject: Node, props: dict[Node, list[Node]], names: _Names) -> str:
+def _block(subject: Node, props: Mapping[Node, Sequence[Node]], names: _Names) -> str:
     order: list[Node] = [p for p in (RDF_TYPE, RDFS_LABEL) if p in props]
     order += sorted((p for p in props if p not in _FIRST), key=names.ranks.__getitem__)
     lines = []
