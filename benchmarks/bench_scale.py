@@ -3,12 +3,13 @@
     python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--runs 1] [--markdown]
                                      [--timeout 900] [--baseline-timeout SECONDS]
 
-It first prints the time of a fixed pure-Python loop, so tables from machines of
-different speeds can be compared. For each size it writes a synthetic catalog
-(benchmarks/synthetic.py), runs `llm4rec-kg build --force --verbose` in a fresh process,
-and prints the wall time of each stage, the whole build, and the build's peak RSS. In the
-same run it times two baselines on the same triples (the build's N-Triples export), each
-in a fresh process, and every named query on them (embedded pyoxigraph):
+For each size it writes a synthetic catalog (benchmarks/synthetic.py), runs `llm4rec-kg
+build --force --verbose` in a fresh process, --runs times, in rounds of one build of every
+size, and prints the median wall time of each stage, the whole build, and the build's peak
+RSS. It prints the time of a fixed pure-Python loop before each round and after the last,
+so tables from machines of different speeds, or a machine whose speed drifts, can be read.
+In the same run it times two baselines on the same triples (the build's N-Triples export),
+each in a fresh process, and every named query on them (embedded pyoxigraph):
 
 - pyoxigraph's bare load and dump: bulk-load the N-Triples, write Turtle;
 - an rdflib-only load and dump: parse the N-Triples, write longturtle.
@@ -23,6 +24,7 @@ reported as such, not left running.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import math
 import os
@@ -169,13 +171,18 @@ def main() -> None:
     )
     parser.add_argument("--markdown", action="store_true", help="print the README table")
     args = parser.parse_args()
-    print(f"machine: {os.cpu_count()} cores; sum(range(10**8)) in {_calibration():.2f} s")
-    rows = []
-    for papers in args.sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            project = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        projects = {n: Path(stack.enter_context(tempfile.TemporaryDirectory())) for n in args.sizes}
+        for papers, project in projects.items():
             synthetic.write(papers, project)
-            run = _median([build(project, args.timeout) for _ in range(args.runs)])
+        builds, loops = _interleaved(projects, args.runs, args.timeout)
+        print(
+            f"machine: {os.cpu_count()} cores; sum(range(10**8)) in "
+            f"{min(loops):.2f}-{max(loops):.2f} s over the run (best of 3, each round)"
+        )
+        rows = []
+        for papers, project in projects.items():
+            run = _median(builds[papers])
             ntriples = project / "exports" / "llm4rec.nt"
             with ntriples.open("rb") as lines:
                 run.triples = sum(1 for _ in lines)
@@ -183,12 +190,28 @@ def main() -> None:
             oxigraph = baseline(_OXIGRAPH, ntriples, limit)
             rdflib = baseline(_RDFLIB, ntriples, limit)
             query_times, floor = named_queries(ntriples)
-        rows.append((papers, run, oxigraph, rdflib))
-        _print_size(papers, run, oxigraph, rdflib)
-        _print_queries(query_times, floor)
+            rows.append((papers, run, oxigraph, rdflib))
+            _print_size(papers, run, oxigraph, rdflib)
+            _print_queries(query_times, floor)
     _print_growth(rows)
     if args.markdown:
         _print_markdown(rows)
+
+
+def _interleaved(
+    projects: dict[int, Path], runs: int, timeout: float
+) -> tuple[dict[int, list[Run]], list[float]]:
+    """Each size's builds, made in rounds of one build of every size, and the machine's loop
+    time before each round and after the last. This machine's speed drifts by half within
+    minutes: built one size after the other, the sizes would be timed on different machines."""
+    builds: dict[int, list[Run]] = {n: [] for n in projects}
+    loops = []
+    for _ in range(runs):
+        loops.append(_calibration())
+        for papers, project in projects.items():
+            builds[papers].append(build(project, timeout))
+    loops.append(_calibration())
+    return builds, loops
 
 
 def _print_size(papers: int, run: Run, oxigraph: Run, rdflib: Run) -> None:

