@@ -19,12 +19,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.util
+import itertools
 import json
 import math
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -120,7 +121,7 @@ def build_view(graph: Triples, base: str) -> View:
         degree[s] += 1
         degree[o] += 1
     for iri in sorted(kinds, key=ids.__getitem__):
-        view.nodes.append(_node(graph, iri, kinds[iri], degree[ids[iri]]))
+        view.nodes.append(_node(graph, iri, kinds[iri], degree[ids[iri]], ids))
     view.predicates = sorted({e.title for e in view.edges})
     view.facets = _facets(graph, view.nodes)
     counts: dict[str, int] = defaultdict(int)
@@ -134,13 +135,21 @@ def build_view(graph: Triples, base: str) -> View:
     return view
 
 
-def _node(graph: Triples, node: Node, kind: str, degree: int) -> dict[str, Any]:
-    """One node's record; the page builds tooltips and search text from these fields."""
-    label = _text(graph, node, RDFS.label) or str(node)
+def _node(
+    graph: Triples, node: Node, kind: str, degree: int, ids: Mapping[Node, str]
+) -> dict[str, Any]:
+    """One node's record; the page builds tooltips and search text from these fields. An
+    IRI of a node is given as the node's own id string (``ids``), not a copy of its own:
+    a 100k-paper page's records name other nodes about a million times."""
+
+    def iri(value: Node | None) -> str | None:
+        return None if value is None else ids.get(value) or str(value)
+
+    label = _text(graph, node, RDFS.label) or ids[node]
     title = _text(graph, node, DCTERMS.title)
     year = graph.value(node, DCTERMS.issued)
     item: dict[str, Any] = {
-        "id": str(node),
+        "id": ids[node],
         "label": label,
         "group": kind,
         "value": 1 + degree,
@@ -149,19 +158,19 @@ def _node(graph: Triples, node: Node, kind: str, degree: int) -> dict[str, Any]:
     }
     if kind in PUBLICATIONS:
         item["year"] = int(str(year)) if year is not None else None
-        item["paradigm"] = _text(graph, node, L4R.paradigm)
-        item["venue"] = _text(graph, node, L4R.publishedIn) or _text(graph, node, DCTERMS.publisher)
-        models = sorted({str(m) for m in graph.objects(node, L4R.usesModel)})
-        item["models"] = models
-        item["families"] = sorted(
-            {str(f) for m in models for f in graph.objects(URIRef(m), L4R.family)}
+        item["paradigm"] = iri(graph.value(node, L4R.paradigm))
+        item["venue"] = iri(graph.value(node, L4R.publishedIn)) or iri(
+            graph.value(node, DCTERMS.publisher)
         )
+        models = graph.objects(node, L4R.usesModel)
+        item["models"] = sorted({iri(m) for m in models})
+        item["families"] = sorted({iri(f) for m in models for f in graph.objects(m, L4R.family)})
         item["short"] = _text(graph, node, L4R.shortName)
-        item["tuning"] = sorted(str(t) for t in graph.objects(node, L4R.tuningStrategy))
+        item["tuning"] = sorted(iri(t) for t in graph.objects(node, L4R.tuningStrategy))
         item["code"] = bool(graph.objects(node, L4R.code))
-        item["lists"] = sorted(str(source) for source in graph.objects(node, L4R.listedIn))
+        item["lists"] = sorted(iri(source) for source in graph.objects(node, L4R.listedIn))
     elif kind == "Language model":
-        item["families"] = sorted(str(f) for f in graph.objects(node, L4R.family))
+        item["families"] = sorted(iri(f) for f in graph.objects(node, L4R.family))
     return item
 
 
@@ -211,7 +220,9 @@ def layout(view: View, seed: int = 7) -> None:
         node["x"], node["y"] = round(x, 1), round(y, 1)
 
 
-HubEdges = dict[frozenset[str], tuple[str, str, float]]
+# Keyed by the pair in sorted order: a tuple is a quarter of a frozenset's size, and a
+# 100k-paper page has hundreds of thousands of hub pairs.
+HubEdges = dict[tuple[str, str], tuple[str, str, float]]
 
 
 def _hub_edges(
@@ -223,8 +234,9 @@ def _hub_edges(
     edges: HubEdges = {}
 
     def put(a: str, b: str, weight: float) -> None:
-        first = edges.get(frozenset((a, b)))
-        edges[frozenset((a, b))] = (first[0], first[1], weight) if first else (a, b, weight)
+        pair = (a, b) if a < b else (b, a)
+        first = edges.get(pair)
+        edges[pair] = (first[0], first[1], weight) if first else (a, b, weight)
 
     for node in order:
         linked = sorted({m for m in neighbours[node] if m in is_hub})
@@ -234,7 +246,7 @@ def _hub_edges(
             continue
         for i, a in enumerate(linked):  # hubs used by one paper attract each other,
             for b in linked[i + 1 :]:  # super-hubs (arXiv, a paradigm) only weakly
-                first = edges.get(frozenset((a, b)))
+                first = edges.get((a, b))  # a < b: linked is sorted
                 weight = first[2] if first else 0.0
                 put(a, b, weight + 1 / math.sqrt(degree[a] * degree[b]))
     return edges
@@ -259,15 +271,20 @@ def _layout_key(
     from importlib import metadata
 
     versions = {name: metadata.version(name) for name in ("networkx", "numpy", "scipy")}
-    data = {
+    head = {
         "hubs": hubs,
-        "edges": [list(edge) for edge in edges.values()],
         "mass": [len(neighbours[h]) for h in hubs],
         "seed": seed,
         "force_hubs": FORCE_HUBS,
         "versions": versions,
     }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(json.dumps(head, sort_keys=True).encode("utf-8"))
+    # The edges a batch at a time, a line each (IRIs hold no tab or newline): one string of
+    # them all would be a second copy of the hub graph.
+    values = iter(edges.values())
+    while batch := list(itertools.islice(values, 10_000)):
+        digest.update("".join(f"{a}\t{b}\t{weight!r}\n" for a, b, weight in batch).encode())
+    return digest.hexdigest()
 
 
 def cache_dir() -> Path:
