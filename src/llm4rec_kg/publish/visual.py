@@ -140,7 +140,7 @@ def _node(
 ) -> dict[str, Any]:
     """One node's record; the page builds tooltips and search text from these fields. An
     IRI of a node is given as the node's own id string (``ids``), not a copy of its own:
-    a 100k-paper page's records name other nodes about a million times."""
+    a paper's record names its venue, paradigm, models, families and lists."""
 
     def iri(value: Node | None) -> str | None:
         return None if value is None else ids.get(value) or str(value)
@@ -221,7 +221,7 @@ def layout(view: View, seed: int = 7) -> None:
 
 
 # Keyed by the pair in sorted order: a tuple is a quarter of a frozenset's size, and a
-# 100k-paper page has hundreds of thousands of hub pairs.
+# 10k-paper page already has 31,326 hub pairs.
 HubEdges = dict[tuple[str, str], tuple[str, str, float]]
 
 
