@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from llm4rec_kg.cli import main
 from llm4rec_kg.errors import UsageError
+from llm4rec_kg.graph.vocab import L4R, PROV
 from llm4rec_kg.pipeline import BuildResult, Validated
 from llm4rec_kg.sparql import engines, queries
 from llm4rec_kg.sparql.results import Result, Term
@@ -69,6 +70,22 @@ def test_papers_per_llm_matches_the_catalog(
     )
     result = run(engine, "papers-per-llm")
     assert {r["label"].value: int(r["papers"].value) for r in result.rows} == expected
+
+
+def test_source_rows_are_every_row_the_paper_was_derived_from(
+    engine: engines.EmbeddedEngine, real_build: BuildResult
+) -> None:
+    graph = real_build.graph
+    [paper] = [
+        s for s in graph.subjects(L4R.shortName) if str(graph.value(s, L4R.shortName)) == "LLMRec"
+    ]
+    expected = sorted(
+        (str(graph.value(r, L4R.section)), int(str(graph.value(r, L4R.rowIndex))))
+        for r in graph.objects(paper, PROV.wasDerivedFrom)
+    )
+    rows = run(engine, "source-rows", paper="llmrec").rows  # any case
+    assert len(expected) > 1  # listed more than once: the join is not trivially one row
+    assert sorted((r["section"].value, int(r["row"].value)) for r in rows) == expected
 
 
 def test_papers_using_llm_accepts_any_alias(engine: engines.EmbeddedEngine, papers: dict) -> None:
