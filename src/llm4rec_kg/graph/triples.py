@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 Triple = tuple[Node, Node, Node]
 Objects = tuple[Node, ...]  # a subject's distinct objects of one predicate
-Index = Mapping[Node, Mapping[Node, Sequence[Node]]]  # subject -> predicate -> objects
+Props = Mapping[Node, Sequence[Node]]  # one subject's predicates and their objects
+Index = Mapping[Node, Props]  # every subject's
 
 
 class Triples:

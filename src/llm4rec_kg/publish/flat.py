@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.term import Node
 
-from llm4rec_kg.graph.triples import Index, Triples
+from llm4rec_kg.graph.triples import Index, Props, Triples
 from llm4rec_kg.graph.vocab import DCTERMS, FABIO, RDF, RDFS, SDO, SKOS
 from llm4rec_kg.graph.vocab import L4R as L4R_NS
 from llm4rec_kg.publish import jsontext
@@ -129,7 +129,7 @@ def from_graph(graph: Triples) -> list[Publication]:
     return rows
 
 
-_EMPTY: Mapping[Node, Sequence[Node]] = {}
+_EMPTY: Props = {}
 
 
 class _Walk:
@@ -141,12 +141,10 @@ class _Walk:
         self.index = index
         self.shared: dict[tuple[Node, tuple[Node, ...]], Sequence[Node]] = {}
 
-    def props(self, node: Node) -> Mapping[Node, Sequence[Node]]:
+    def props(self, node: Node) -> Props:
         return self.index.get(node, _EMPTY)
 
-    def objects(
-        self, props: Mapping[Node, Sequence[Node]], path: tuple[Node, ...]
-    ) -> Sequence[Node]:
+    def objects(self, props: Props, path: tuple[Node, ...]) -> Sequence[Node]:
         found = props.get(path[0], ())
         if len(path) == 1:
             return found
@@ -184,14 +182,16 @@ _MANY: dict[str, tuple[Node, ...]] = {
 }
 
 
-def _values(props: Mapping[Node, Sequence[Node]], walk: _Walk) -> dict[str, set[str]]:
+def _values(props: Props, walk: _Walk) -> dict[str, set[str]]:
     many = {name: {str(o) for o in walk.objects(props, path)} for name, path in _MANY.items()}
-    many["uses"] = {
-        f"{model} ({role})"
-        for use in props.get(L4R_NS.modelUse, ())
-        for model in walk.objects(walk.props(use), (L4R_NS.model, RDFS.label))
-        for role in walk.objects(walk.props(use), (L4R_NS.role, SKOS.prefLabel))
-    }
+    many["uses"] = set()
+    for use in props.get(L4R_NS.modelUse, ()):
+        used = walk.props(use)
+        many["uses"] |= {
+            f"{model} ({role})"
+            for model in walk.objects(used, (L4R_NS.model, RDFS.label))
+            for role in walk.objects(used, (L4R_NS.role, SKOS.prefLabel))
+        }
     many["code"] = {f"{link}\x1e" for link in props.get(L4R_NS.codeLink, ())}
     for repo in props.get(L4R_NS.code, ()):
         repository = walk.props(repo)

@@ -10,14 +10,14 @@ oracle, and any JSON-LD processor expands the output back to the same graph.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from llm4rec_kg.graph.triples import Index, Triple, Triples
+from llm4rec_kg.graph.triples import Index, Props, Triple, Triples
 from llm4rec_kg.publish import jsontext
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -118,7 +118,7 @@ def jsonld_blocks(triples: Iterable[Triple], context: Mapping[str, Any]) -> Iter
     yield "\n}\n"
 
 
-def _node(ctx: Context, node_id: str, props: Mapping[Node, Sequence[Node]]) -> dict[str, Any]:
+def _node(ctx: Context, node_id: str, props: Props) -> dict[str, Any]:
     """A subject's node object: each property's values by their compacted key."""
     values: dict[str, list[Any]] = {}
     for p, objects in props.items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import cache
 
@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import split_uri
 from rdflib.term import Node
 
-from llm4rec_kg.graph.triples import Index, Triple, Triples
+from llm4rec_kg.graph.triples import Index, Props, Triple, Triples
 from llm4rec_kg.graph.vocab import RDF, RDFS
 
 RDF_TYPE = RDF.type
@@ -166,7 +166,7 @@ def _subject_order(graph: Index, references: Counter[Node]) -> list[Node]:
     return [*classes, *rest]
 
 
-def _block(subject: Node, props: Mapping[Node, Sequence[Node]], names: _Names) -> str:
+def _block(subject: Node, props: Props, names: _Names) -> str:
     order: list[Node] = [p for p in (RDF_TYPE, RDFS_LABEL) if p in props]
     order += sorted((p for p in props if p not in _FIRST), key=names.ranks.__getitem__)
     lines = []

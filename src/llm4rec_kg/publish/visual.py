@@ -142,8 +142,12 @@ def _node(
     IRI of a node is given as the node's own id string (``ids``), not a copy of its own:
     a paper's record names its venue, paradigm, models, families and lists."""
 
-    def iri(value: Node | None) -> str | None:
-        return None if value is None else ids.get(value) or str(value)
+    def iri(value: Node) -> str:
+        return ids.get(value) or str(value)
+
+    def iri_of(prop: URIRef) -> str | None:
+        value = graph.value(node, prop)
+        return None if value is None else iri(value)
 
     label = _text(graph, node, RDFS.label) or ids[node]
     title = _text(graph, node, DCTERMS.title)
@@ -158,10 +162,8 @@ def _node(
     }
     if kind in PUBLICATIONS:
         item["year"] = int(str(year)) if year is not None else None
-        item["paradigm"] = iri(graph.value(node, L4R.paradigm))
-        item["venue"] = iri(graph.value(node, L4R.publishedIn)) or iri(
-            graph.value(node, DCTERMS.publisher)
-        )
+        item["paradigm"] = iri_of(L4R.paradigm)
+        item["venue"] = iri_of(L4R.publishedIn) or iri_of(DCTERMS.publisher)
         models = graph.objects(node, L4R.usesModel)
         item["models"] = sorted({iri(m) for m in models})
         item["families"] = sorted({iri(f) for m in models for f in graph.objects(m, L4R.family)})
