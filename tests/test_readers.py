@@ -156,10 +156,10 @@ def test_tuning_strategies_keep_their_labels() -> None:
 @pytest.mark.parametrize(
     ("name", "rows"),
     [
-        ("llm4rec-awesome-papers-2023-12-08.md", 101),
-        ("llm4rec-awesome-papers-2025-03-10.md", 124),
-        ("awesome-llm-for-recsys-2026-01-17.md", 681),
-        ("awesome-llm4rs-papers-2026-01-16.md", 184),
+        ("llm4rec-awesome-papers-2023-12-08.md", 102),
+        ("llm4rec-awesome-papers-2025-03-10.md", 125),
+        ("awesome-llm-for-recsys-2026-01-17.md", 682),
+        ("awesome-llm4rs-papers-2026-01-16.md", 185),
     ],
 )
 def test_every_vendored_list_is_read(name: str, rows: int) -> None:

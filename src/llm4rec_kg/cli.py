@@ -346,6 +346,19 @@ def validate(catalog_dir: Path, base: str) -> None:
 @click.option("--title", help="With --file, for a new list: its title.")
 @click.option("--repository", help="With --file, for a new list: its repository URL.")
 @click.option("--licence", help="With --file, for a new list: its licence (SPDX id).")
+@click.option(
+    "--git",
+    "git_repo",
+    metavar="REPO",
+    help="Register, in order, each commit of REPO (a clone or URL) that changed --path.",
+)
+@click.option("--path", "git_path", default="README.md", show_default=True, help="With --git.")
+@click.option(
+    "--accept-reading",
+    "accept",
+    metavar="REASON",
+    help="Register a snapshot the gate refuses, recording REASON with it.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @handles_errors
 def sync(
@@ -358,6 +371,9 @@ def sync(
     title: str | None,
     repository: str | None,
     licence: str | None,
+    git_repo: str | None,
+    git_path: str,
+    accept: str | None,
     dry_run: bool,
 ) -> None:
     """Read the registered snapshots of each LIST (every list when none) into catalog/rows/,
@@ -368,15 +384,46 @@ def sync(
       llm4rec-kg sync                      # re-read every list ("no change" when in sync)
       llm4rec-kg sync wlik --dry-run       # what a re-read of one list would change
       llm4rec-kg sync wlik --file README.md --commit 1a2b3c4 --date 2026-12-01
+      llm4rec-kg sync wlik --git ../LLM4Rec-Awesome-Papers   # every commit not yet registered
+
+    A new snapshot whose reading looks broken (most rows unreadable, titles with author or
+    venue debris, new names that are sentence fragments) is refused with exit 1 and nothing
+    written; --accept-reading REASON registers it all the same and records why.
     """
     from llm4rec_kg.catalog import sync as sync_module
 
     new = None
+    if git_repo is not None:
+        if len(lists) != 1 or file is not None or commit or date_:
+            raise click.UsageError(
+                "--git needs exactly one LIST, and no --file, --commit or --date"
+            )
+        from llm4rec_kg.catalog import history
+
+        def shown(found: history.Commit, report: sync_module.SyncReport) -> None:
+            click.echo(f"== {found.sha[:7]} ({found.date})")
+            click.echo(sync_module.render(report, catalog_dir))
+
+        reports = history.sync_history(
+            catalog_dir,
+            lists[0],
+            git_repo,
+            git_path,
+            title,
+            repository,
+            licence,
+            accept,
+            dry_run,
+            shown,
+        )
+        if not reports:
+            click.echo(f"no change: every commit of {git_path} is registered")
+        return
     if file is not None:
         if len(lists) != 1 or not commit or not date_:
             raise click.UsageError("--file needs exactly one LIST, --commit and --date")
         new = sync_module.NewSnapshot(
-            lists[0], file, commit, date_, url, title, repository, licence
+            lists[0], file, commit, date_, url, title, repository, licence, accept
         )
     elif any((commit, date_, url, title, repository, licence)):
         raise click.UsageError(

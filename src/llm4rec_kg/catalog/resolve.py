@@ -134,7 +134,11 @@ def venue_name(listed: Mapping[str, str]) -> str | None:
 
 
 def listed_year(listed: Mapping[str, str]) -> int | None:
-    return cells.year(listed.get("year")) or cells.publication(listed.get("publication")).year
+    return (
+        cells.year(listed.get("year"))
+        or cells.publication(listed.get("publication")).year
+        or cells.year(listed.get("date"))
+    )
 
 
 def web_link(text: str | None) -> str | None:

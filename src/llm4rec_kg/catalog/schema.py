@@ -75,6 +75,8 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
                     "date": Field("date", required=True),
                     "file": _str(required=True),
                     "url": Field("url"),
+                    "path": _str(),
+                    "accepted": _str(),
                 }
             ),
         ),

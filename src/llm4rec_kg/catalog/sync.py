@@ -30,7 +30,8 @@ from ruamel.yaml.comments import CommentedMap
 from llm4rec_kg.batch import without_cyclic_gc
 from llm4rec_kg.catalog import resolve, rows, transaction, yamlio
 from llm4rec_kg.catalog.load import Catalog, file_name, load_catalog
-from llm4rec_kg.errors import InvalidDataError, UsageError
+from llm4rec_kg.errors import InvalidDataError, Problem, UsageError
+from llm4rec_kg.quality import gate
 from llm4rec_kg.readers import cells, normalize, read_snapshot
 from llm4rec_kg.readers.markdown import slugify
 from llm4rec_kg.readers.shapes import ReadFinding, SourceRow
@@ -51,6 +52,8 @@ class NewSnapshot:
     title: str | None = None  # for a new list
     repository: str | None = None  # for a new list
     licence: str | None = None  # for a new list
+    accept: str | None = None  # why a reading the gate refuses is accepted all the same
+    path: str | None = None  # the list's file in its repository, for --git
 
 
 @dataclass
@@ -61,9 +64,12 @@ class SyncReport:
     delisted: list[tuple[str, str]] = field(default_factory=list)  # paper, snapshot
     changed: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
     rekeyed: list[tuple[str, str]] = field(default_factory=list)
+    merged: list[tuple[str, str]] = field(default_factory=list)  # old key, the paper it joined
     new_names: list[tuple[str, str, str | None]] = field(default_factory=list)  # kind, name, close
     files: list[str] = field(default_factory=list)  # catalog files written, relative to it
     vendored: list[str] = field(default_factory=list)  # snapshot files copied under sources/
+    accepted: list[str] = field(default_factory=list)  # what the gate said, overridden
+    new_iris: list[str] = field(default_factory=list)  # IRIs the sync would mint
     dry_run: bool = False
 
     @property
@@ -294,18 +300,24 @@ def sync(
         target = registry[new.list_id]["snapshots"][f"{new.list_id}-{new.commit[:7]}"]["file"]
         if (project / target).resolve() != new.file.resolve():
             vendored[target] = new.file.read_bytes()
+    entities: dict[str, dict[str, str]] = {}  # snapshot -> row key -> entity
     for snap_id, (list_id, snap) in snapshots.items():
         path = project / snap["file"]
         if snap["file"] in vendored:
             path = new.file if new is not None else path
         reading = read_snapshot(path, registry[list_id]["reader"], shown_as=snap["file"])
+        before_names = set(matcher.new_venues) | set(matcher.new_models)
         matched = [(row, matcher.match(snap_id, row)) for row in reading.rows]
+        if new is not None and snap_id == f"{new.list_id}-{new.commit[:7]}":
+            _gate(reading.rows, matcher, before_names, new, snap["file"], report, docs)
+        entities[snap_id] = {row.key: entity for row, entity in matched}
         report.snapshots[snap_id] = len(matched)
         report.findings[snap_id] = reading.findings
         texts[f"{rows.ROWS_DIR}/{snap_id}.yaml"] = rows.dump(
             rows.document(snap_id, matched), snap["file"]
         )
     _add_names(docs, matcher, report)
+    _merge_orphans(docs, existing, entities, matcher, report)
     _rekey(docs, texts, existing, matcher, report, catalog_dir)
     for name in ("sources", "venues", "models", "papers"):
         if name in docs:
@@ -313,15 +325,69 @@ def sync(
     changed = {n: t for n, t in texts.items() if _read(catalog_dir / n) != t}
     after = _checked(catalog_dir, changed)
     if not dry_run:
-        # The snapshot file first: a catalog never names a file that is not there.
-        for name, data in vendored.items():
-            (project / name).parent.mkdir(parents=True, exist_ok=True)
-            (project / name).write_bytes(data)
-        transaction.write(catalog_dir, changed)
+        _write(project, vendored, catalog_dir, changed)
     report.files = sorted(changed)
     report.vendored = sorted(vendored)
     _diff(before, after, report)
     return report
+
+
+def _write(
+    project: Path, vendored: Mapping[str, bytes], catalog_dir: Path, changed: Mapping[str, str]
+) -> None:
+    """The vendored snapshot first (a catalog never names a file that is not there), then
+    the catalog's files as one transaction; a failure removes the snapshot it wrote."""
+    written: list[Path] = []
+    try:
+        for name, data in vendored.items():
+            target = project / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                written.append(target)
+            target.write_bytes(data)
+        transaction.write(catalog_dir, changed)
+    except BaseException:
+        for target in written:
+            target.unlink(missing_ok=True)
+        raise
+
+
+def _gate(
+    rows: list[SourceRow],
+    matcher: _Matcher,
+    before: set[str],
+    new: NewSnapshot,
+    file: str,
+    report: SyncReport,
+    docs: dict[str, Any],
+) -> None:
+    """Refuse a new snapshot whose reading looks broken, unless it is accepted with a
+    reason; the reason and what the gate said are recorded with the snapshot."""
+    names = [
+        (kind, entry["label"])
+        for kind, found in (("venue", matcher.new_venues), ("model", matcher.new_models))
+        for key, entry in found.items()
+        if key not in before
+    ]
+    verdicts = gate.assess(rows, names)
+    if not verdicts:
+        return
+    if new.accept is None:
+        problems = [Problem(file, None, None, None, f"refused: {v}") for v in verdicts]
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                "nothing was written; declare the list's columns in sources.yaml, or accept "
+                "the reading with --accept-reading REASON",
+            )
+        )
+        raise InvalidDataError("gate", problems)
+    report.accepted = [str(v) for v in verdicts]
+    snapshot = docs["sources"][new.list_id]["snapshots"][f"{new.list_id}-{new.commit[:7]}"]
+    snapshot["accepted"] = f"{new.accept} (the gate said: {'; '.join(report.accepted)})"
 
 
 def _curated_docs(catalog_dir: Path) -> dict[str, Any]:
@@ -371,10 +437,15 @@ def _register(
             f"{new.list_id!r} already has snapshot {snap_id!r}; "
             f"run `llm4rec-kg sync {new.list_id}` to re-read it"
         )
-    target = Path("sources") / f"{new.list_id}-{new.date}.md"
+    # The commit is in the name: two versions of one day are two files.
+    target = Path("sources") / f"{new.list_id}-{new.date}-{new.commit[:7]}.md"
+    if (project / target).exists() and (project / target).read_bytes() != new.file.read_bytes():
+        raise UsageError(f"{target} exists with other content; no snapshot overwrites another")
     entry = CommentedMap(commit=new.commit, date=new.date, file=str(target))
     if new.url:
         entry["url"] = new.url
+    if new.path:
+        entry["path"] = new.path
     registry[new.list_id]["snapshots"][snap_id] = entry
     curated["sources"] = yamlio.plain(registry)
 
@@ -456,6 +527,52 @@ def _rekey(
     docs["papers"] = CommentedMap(sorted(papers.items()))
 
 
+def _merge_orphans(
+    docs: dict[str, Any],
+    existing: Mapping[str, Any],
+    entities: Mapping[str, Mapping[str, str]],
+    matcher: _Matcher,
+    report: SyncReport,
+) -> None:
+    """A paper whose every row now reads as another paper (its title was read with debris
+    before, or its link was malformed) joins that paper: its key goes under the paper's
+    ``replaces``, so its IRI redirects and no row or curated fact is lost."""
+    after: set[str] = set()
+    for snap_id, data in existing.items():
+        if snap_id not in entities:
+            after |= {str(r["entity"]) for r in (data.get("rows") or {}).values()}
+    for rows_of in entities.values():
+        after |= set(rows_of.values())
+    targets: dict[str, set[str]] = {}
+    for snap_id, rows_of in entities.items():
+        for key, row in ((existing.get(snap_id) or {}).get("rows") or {}).items():
+            old = matcher.redirects.get(row["entity"], row["entity"])
+            if old not in after and key in rows_of and row["kind"] in resolve.PAPER_KINDS:
+                targets.setdefault(old, set()).add(
+                    matcher.redirects.get(rows_of[key], rows_of[key])
+                )
+    papers = docs["papers"]
+    for old, into in sorted(targets.items()):
+        if len(into) != 1:
+            continue  # its rows went different ways: the build names it for a curator
+        (new,) = into
+        entry = papers.get(new) or CommentedMap()
+        gone = papers.pop(old, None)
+        if gone is not None and new in papers and set(gone) - {"replaces"}:
+            papers[old] = gone  # both curated: a curator merges them
+            continue
+        if gone is not None:
+            entry = CommentedMap({**gone, **entry})
+        entry["replaces"] = sorted(
+            {*(entry.get("replaces") or []), *(gone or {}).get("replaces", []), old}
+        )
+        papers[new] = entry
+        matcher.redirects[old] = new
+        report.merged.append((old, new))
+    if report.merged:
+        docs["papers"] = CommentedMap(sorted(papers.items()))
+
+
 def _identifier_keys(matcher: _Matcher) -> dict[str, str]:
     """For each paper entity, the key its arXiv id or DOI would give."""
     out: dict[str, str] = {}
@@ -535,6 +652,12 @@ def render(report: SyncReport, catalog_dir: Path) -> str:
         lines.append(f"  ~ {key}: {shown}")
     for old, new in report.rekeyed:
         lines.append(f"re-keyed {old} -> {new} (the old IRI redirects)")
+    for verdict in report.accepted:
+        lines.append(f"accepted although the gate said: {verdict}")
+    for old, new in report.merged:
+        lines.append(
+            f"merged {old} into {new}: its rows now read as that paper (the old IRI redirects)"
+        )
     for kind, name, close in report.new_names:
         hint = f", close to {close!r}: make it an alias if it is the same" if close else ""
         lines.append(f"new {kind} {name!r}{hint}")

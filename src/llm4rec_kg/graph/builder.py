@@ -60,6 +60,11 @@ LISTED_PROPERTIES = {
     "project": L4R.listedName,
     "publication": L4R.listedPublication,
     "tuning": L4R.listedTuning,
+    "authors": L4R.listedAuthors,
+    "group": L4R.listedGroup,
+    "date": L4R.listedDate,
+    "search": L4R.listedSearch,
+    "citation": L4R.listedCitation,
 }
 # Link labels in the list's Code column that name a programming language.
 LANGUAGES = frozenset({"Python", "Java", "C++", "R", "Julia", "Scala", "Go", "Rust"})

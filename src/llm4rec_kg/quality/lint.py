@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from llm4rec_kg.catalog import Catalog
-from llm4rec_kg.readers import cells, normalize, read_snapshot
+from llm4rec_kg.readers import cells, entries, normalize, read_snapshot
 from llm4rec_kg.readers.markdown import PLACEHOLDERS
 
 SEVERITIES = ("error", "warning", "info")
@@ -249,7 +249,8 @@ def duplicate_identifier(rows: list[LintRow], aliases: Aliases) -> Iterator[Find
 def duplicate_title(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
     groups: dict[str, list[LintRow]] = defaultdict(list)
     for row in _publications(rows):
-        groups[normalize.title_key(row.cell("title") or "")].append(row)
+        if key := normalize.title_key(row.cell("title") or ""):  # rows listing names only
+            groups[key].append(row)
     for group in groups.values():
         idents = {_identifier(str(r.cell("link"))) for r in group}
         if len(idents) > 1:
@@ -262,6 +263,21 @@ def duplicate_title(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
                     f"link, first at {group[0].section}[{group[0].index}]",
                     "keep one row per paper, with its canonical link",
                 )
+
+
+def title_debris(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
+    """The sync gate's check on committed rows: a title that carries a URL, a separator
+    or an author, venue or year tail was misread."""
+    for row in _publications(rows):
+        title = row.cell("title") or ""
+        if why := entries.title_debris(title):
+            yield _finding(
+                "title-debris",
+                "error",
+                row,
+                f"title {title[:80]!r} {why}",
+                "re-read the list (sync) or correct the title with its source",
+            )
 
 
 def shared_short_name(rows: list[LintRow], aliases: Aliases) -> Iterator[Finding]:
@@ -528,6 +544,7 @@ RULES: dict[str, Rule] = {
     "code-not-repository": code_not_repository,
     "tracking-parameter": tracking_parameter,
     "non-canonical-arxiv": non_canonical_arxiv,
+    "title-debris": title_debris,
     "year-before-arxiv": year_before_arxiv,
     "mojibake": mojibake,
     "unresolved-model": unresolved_model,
@@ -542,6 +559,9 @@ RULE_DESCRIPTIONS: dict[str, str] = {
         "Two rows give one arXiv id, DOI or URL; an error when their titles differ."
     ),
     "duplicate-title": "Two rows give the same title under different identifiers.",
+    "title-debris": (
+        "A title carries a URL, a separator or an author, venue or year tail: a misreading."
+    ),
     "shared-short-name": "Two different papers share one short name.",
     "venue-variant": "A venue is spelled in a way other rows do not use.",
     "publisher-as-venue": "A row names a publisher (ACM, IEEE) where a venue belongs.",
@@ -611,6 +631,8 @@ def _normalized(finding: Finding, entry: Mapping[str, Any] | None) -> str | None
         return f"merged into venue {entry['venue']!r}"
     if rule == "non-canonical-arxiv" and link.startswith("https://arxiv.org/abs/"):
         return f"stored as {link}"
+    if rule == "non-canonical-arxiv" and entry.get("arxiv"):
+        return f"stored as arXiv id {entry['arxiv']} (the paper's link is {link})"
     if (
         rule == "tracking-parameter"
         and not normalize.tracking_params(link)

@@ -12,6 +12,10 @@ from decimal import Decimal
 from llm4rec_kg.readers.markdown import PLACEHOLDERS, slugify
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:/\d{1,2})?(?!\d)")
+_BRACKETED_YEAR = re.compile(r"\s*\(((?:19|20)\d\d)\)")
+# "SIGIR 24", "NeurIPS'23": a venue and a two-digit year (this century's).
+_SHORT_YEAR = re.compile(r"^(?P<venue>[A-Za-z][\w&/. -]*?)\s*['’]?(?P<yy>\d{2})$")
+_ASIDE = re.compile(r"\s*\(([^()]+)\)\s*$")
 _TRACK_WORDS = re.compile(r"\b(workshop|doctoral symposium|demo|findings)\b", re.IGNORECASE)
 
 
@@ -29,9 +33,17 @@ def value(text: str | None) -> str | None:
     return text.strip()
 
 
+_DATE = re.compile(r"((?:19|20)\d\d)(?:[./-]?(?:0?[1-9]|1[0-2])(?:[./-]?\d{1,2})?)?")
+
+
 def year(text: str | None) -> int | None:
+    """ "2024" -> 2024; a date or month as lists write them ("2025.02", "202309",
+    "2025-10-31") -> its year; two years ("2025/2026") say none for sure -> None."""
     text = value(text)
-    return int(text) if text is not None and re.fullmatch(r"(?:19|20)\d\d", text) else None
+    if text is None:
+        return None
+    match = _DATE.fullmatch(text)
+    return int(match.group(1)) if match else None
 
 
 def publication(text: str | None) -> Publication:
@@ -40,11 +52,16 @@ def publication(text: str | None) -> Publication:
     text = value(text)
     if text is None:
         return Publication(None, None, None)
+    text = _BRACKETED_YEAR.sub(r" \1", text)  # "Arxiv(2025)", "KDD (2024)"
     match = _YEAR.search(text)
+    if match is None and (short := _SHORT_YEAR.match(text)):
+        return Publication(short.group("venue").strip(" ,") or None, 2000 + int(short["yy"]), None)
     if match is None:
         return Publication(text.strip(" ,"), None, None)
     venue = text[: match.start()].strip(" ,")
-    rest = text[match.end() :].strip(" ,.")
+    rest = text[match.end() :].strip(" ,.()")
+    if aside := _ASIDE.search(venue):  # "ICML(Spotlight)": a track, not the venue's name
+        venue, rest = venue[: aside.start()].strip(" ,"), f"{aside.group(1)} {rest}".strip()
     track = rest or None
     if rest and _TRACK_WORDS.search(rest) and not _TRACK_WORDS.search(venue):
         venue, track = f"{venue} {rest}".strip(), None

@@ -40,6 +40,14 @@ class Cell:
     # Text left over around links, such as "](" of a link nested in another: a sign that
     # the cell's links cannot be trusted.
     broken: bool = False
+    # What a reader sees set apart: bold, italic and code spans, images (badges), and the
+    # text with ``<br>`` and line breaks kept as " | " (a separator, not part of a title).
+    strong: tuple[str, ...] = ()
+    em: tuple[str, ...] = ()
+    code: tuple[str, ...] = ()
+    images: tuple[Link, ...] = ()
+    outside: str = ""  # the text outside links, code spans and images
+    lines: tuple[str, ...] = ()  # the text split at line breaks and <br>
 
     @property
     def is_empty(self) -> bool:
@@ -78,21 +86,29 @@ class Table:
 
 @dataclass(frozen=True)
 class Item:
-    """One list item: a candidate one-paper-per-item row."""
+    """One list item: its paragraphs (the first is its lead) and the items nested in it."""
 
     heading: str
     section: str
     headings: tuple[str, ...]
     line: int
     cell: Cell
+    paragraphs: tuple[Cell, ...] = ()  # after the lead: an author line, a note
+    children: tuple[Item, ...] = ()
+    ordered: bool = False
 
 
 @dataclass(frozen=True)
 class Skipped:
-    """A block with links that is neither a table row nor a list item."""
+    """A paragraph with links that is neither a table row nor a list item."""
 
     line: int
     text: str
+    cell: Cell = Cell("")
+    heading: str = ""
+    section: str = ""
+    headings: tuple[str, ...] = ()
+    lines: tuple[Cell, ...] = ()  # each source line read on its own
 
 
 @dataclass
@@ -115,22 +131,61 @@ def _cell(inline: Token) -> Cell:
     parts: list[str] = []
     outside: list[str] = []
     links: list[Link] = []
+    images: list[Link] = []
+    spans: dict[str, list[str]] = {"strong": [], "em": [], "code": []}
+    open_spans: dict[str, list[str] | None] = {"strong": None, "em": None}
     href: str | None = None
     link_text: list[str] = []
+    bare: list[str] = []
     for child in inline.children or []:
-        if child.type == "link_open":
+        kind = child.type
+        if kind == "link_open":
             href = str(child.attrs.get("href", ""))
             link_text = []
-        elif child.type == "link_close" and href is not None:
+        elif kind == "link_close" and href is not None:
             links.append(Link(" ".join("".join(link_text).split()), href))
             href = None
-        elif child.type in ("text", "code_inline"):
+        elif kind in ("strong_open", "em_open"):
+            open_spans[kind[:-5]] = []
+        elif kind in ("strong_close", "em_close"):
+            span = open_spans[kind[:-6]]
+            if span is not None and (text := " ".join("".join(span).split())):
+                spans[kind[:-6]].append(text)
+            open_spans[kind[:-6]] = None
+        elif kind == "image":
+            images.append(Link(child.content, str(child.attrs.get("src", ""))))
+        elif kind in ("text", "code_inline"):
             parts.append(child.content)
             (link_text if href is not None else outside).append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
+            if kind == "code_inline":
+                spans["code"].append(child.content.strip())
+            elif href is None:
+                bare.append(child.content)
+            for span in open_spans.values():
+                if span is not None:
+                    span.append(child.content)
+        elif kind in ("softbreak", "hardbreak") or (
+            kind == "html_inline" and _BREAK.match(child.content)
+        ):
+            parts.append(_LINE)
+            bare.append(" ")
     broken = "](" in "".join(outside)
-    return Cell(" ".join("".join(parts).split()), tuple(links), broken)
+    joined = "".join(parts)
+    return Cell(
+        " ".join(joined.replace(_LINE, " ").split()),
+        tuple(links),
+        broken,
+        tuple(spans["strong"]),
+        tuple(spans["em"]),
+        tuple(spans["code"]),
+        tuple(images),
+        " ".join("".join(bare).split()),
+        tuple(line for raw in joined.split(_LINE) if (line := " ".join(raw.split()))),
+    )
+
+
+_LINE = "\x00"  # a line break inside a cell, until the cell's lines are split
+_BREAK = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 
 
 class _Sections:
@@ -216,16 +271,17 @@ def _walk(tokens: list[Token], lines: list[str], doc: Document, md: MarkdownIt) 
                 notes = []
             elif inline.content.lower().startswith("note:"):
                 notes.append(inline.content.split(":", 1)[1].strip())
-            elif not _in_list(tokens, i):
-                _note_skipped(doc, inline, token)
+            else:
+                _note_skipped(doc, inline, token, sections, _line_cells(token, lines, md))
         elif token.type == "table_open":
             table, i = _table(tokens, i, sections, notes, lines, md)
             doc.tables.append(table)
             continue
         elif token.type == "list_item_open":
-            item = _item(tokens, i, sections)
+            item, i = _item(tokens, i, sections)
             if item is not None:
                 doc.items.append(item)
+            continue
         i += 1
 
 
@@ -244,28 +300,73 @@ def _html_sections(content: str, sections: _Sections) -> None:
         sections.push(sections.markdown_level() + 2, _plain(bold.group(1)), True)
 
 
-def _in_list(tokens: list[Token], index: int) -> bool:
-    return index > 0 and tokens[index - 1].type == "list_item_open"
+def _line_cells(token: Token, lines: list[str], md: MarkdownIt) -> tuple[Cell, ...]:
+    start, end = token.map or (0, 0)
+    cells = []
+    for text in lines[start:end]:
+        inline = md.parseInline(text.strip())
+        cells.append(_cell(inline[0]) if inline else Cell(""))
+    return tuple(cells)
 
 
-def _note_skipped(doc: Document, inline: Token, token: Token) -> None:
+def _note_skipped(
+    doc: Document, inline: Token, token: Token, sections: _Sections, lines: tuple[Cell, ...]
+) -> None:
+    """A paragraph outside lists and tables that a person might read as an entry: one with
+    links out, or a bold line."""
     cell = _cell(inline)
     external = [lk for lk in cell.links if not lk.href.startswith("#")]
-    if external:
+    if external or cell.strong:
         line = (token.map or [0])[0] + 1
-        doc.skipped.append(Skipped(line, cell.text[:80]))
+        doc.skipped.append(
+            Skipped(
+                line,
+                cell.text[:80],
+                cell,
+                sections.heading,
+                sections.list_section(),
+                sections.headings,
+                lines,
+            )
+        )
 
 
-def _item(tokens: list[Token], start: int, sections: _Sections) -> Item | None:
-    """The first paragraph of a list item, unless it is navigation (links to #anchors)."""
-    if start + 2 >= len(tokens) or tokens[start + 1].type != "paragraph_open":
-        return None
-    inline = tokens[start + 2]
-    cell = _cell(inline)
-    if not cell.links or all(lk.href.startswith("#") for lk in cell.links):
-        return None
+def _item(tokens: list[Token], start: int, sections: _Sections) -> tuple[Item | None, int]:
+    """The list item opened at ``start`` with its paragraphs and nested items, and the
+    index past its close. An item that is only navigation (links to #anchors) is None."""
+    level = tokens[start].level
+    ordered = start > 0 and tokens[start - 1].type == "ordered_list_open"
+    paragraphs: list[Cell] = []
+    children: list[Item] = []
+    i = start + 1
+    while i < len(tokens) and not (
+        tokens[i].type == "list_item_close" and tokens[i].level == level
+    ):
+        token = tokens[i]
+        if token.type == "list_item_open":
+            child, i = _item(tokens, i, sections)
+            if child is not None:
+                children.append(child)
+            continue
+        if token.type == "paragraph_open" and i + 1 < len(tokens):
+            paragraphs.append(_cell(tokens[i + 1]))
+        i += 1
     line = (tokens[start].map or [0])[0] + 1
-    return Item(sections.heading, sections.list_section(), sections.headings, line, cell)
+    lead = paragraphs[0] if paragraphs else Cell("")
+    navigation = bool(lead.links) and all(lk.href.startswith("#") for lk in lead.links)
+    if navigation or (not lead.text and not children):
+        return None, i + 1
+    item = Item(
+        sections.heading,
+        sections.list_section(),
+        sections.headings,
+        line,
+        lead,
+        tuple(paragraphs[1:]),
+        tuple(children),
+        ordered,
+    )
+    return item, i + 1
 
 
 def _raw_cells(line: str, md: MarkdownIt) -> tuple[Cell, ...]:

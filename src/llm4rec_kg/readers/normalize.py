@@ -214,17 +214,100 @@ _OPENREVIEW = re.compile(r"openreview\.net/(?:pdf|forum)\?id=([\w-]+)")
 
 def entity_key(url: str) -> str | None:
     """A stable catalog key from the identifier in a paper link, or None when it has none."""
-    if identifier := arxiv_id(url):
-        return f"arxiv-{identifier.replace('/', '-')}"
-    if identifier := doi(url):
-        return "doi-" + re.sub(r"[^a-z0-9.]+", "-", identifier).strip("-")
-    if match := _PII.search(url):
-        return f"pii-{match.group(1).lower()}"
-    if match := _OPENREVIEW.search(url):
-        return f"openreview-{match.group(1).lower()}"
-    return None
+    found = identify(url)
+    return found.key if found else None
 
 
 def name_key(text: str) -> str:
     """How names are matched against aliases: case, spacing and hyphenation folded."""
     return re.sub(r"[\s_-]+", "", text.casefold())
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A paper's identifier read out of a link: its scheme and its value, normalised."""
+
+    scheme: str  # arxiv, doi, pii, openreview, acl, pmlr, neurips, aaai, ieee, s2, dblp
+    value: str
+
+    @property
+    def key(self) -> str:
+        """The catalog key it mints: scheme and value as one plain path segment."""
+        if self.scheme == "doi":
+            return "doi-" + re.sub(r"[^a-z0-9.]+", "-", self.value).strip("-")
+        return f"{self.scheme}-" + re.sub(r"[^a-z0-9.]+", "-", self.value.lower()).strip("-")
+
+
+_ARXIV_TEXT = re.compile(rf"\barxiv\s*[:：]?\s*(?P<id>{_ARXIV_NEW})(?:v\d+)?\b", re.IGNORECASE)
+_HF_PAPER = re.compile(rf"^https?://(?:www\.)?huggingface\.co/papers/(?P<id>{_ARXIV_NEW})\b")
+_ANY_DOI_PATH = re.compile(r"/doi/(?:abs/|full/|pdf/|epdf/|book/)?(10\.\d{4,9}/[^\s?#]+)")
+_ACL = re.compile(r"^https?://(?:www\.)?aclanthology\.org/(?P<id>[\w.-]+?)(?:\.pdf)?/?$")
+_PMLR = re.compile(r"^https?://proceedings\.mlr\.press/(?P<id>v\d+/[\w-]+?)(?:\.html|\.pdf)?$")
+_NEURIPS = re.compile(
+    r"^https?://(?:papers\.nips\.cc|proceedings\.neurips\.cc)/paper(?:_files/paper)?/"
+    r"(?P<year>\d{4})/(?:hash|file)/(?P<id>[0-9a-f]{32})"
+)
+_AAAI = re.compile(r"^https?://ojs\.aaai\.org/index\.php/\w+/article/(?:view|download)/(?P<id>\d+)")
+_IEEE = re.compile(r"^https?://ieeexplore\.ieee\.org/(?:abstract/)?document/(?P<id>\d+)")
+_S2 = re.compile(
+    r"^https?://(?:www\.|api\.)?semanticscholar\.org/(?:graph/v1/)?paper/(?:[^/?#]+/)?"
+    r"(?P<id>[0-9a-f]{40})\b"
+)
+_DBLP = re.compile(r"^https?://dblp\.(?:org|uni-trier\.de)/rec/(?P<id>[\w/.-]+?)(?:\.html)?$")
+_SEARCH_HOSTS = re.compile(r"^(?:scholar\.google\.[a-z.]+|(?:www\.)?semanticscholar\.org)$")
+
+
+def identify(url: str) -> Identifier | None:
+    """The paper identifier a link carries, from the address alone: arXiv (abs, pdf, html,
+    a Hugging Face paper page), a DOI (doi.org or a publisher path that embeds one), the
+    ACL Anthology, OpenReview, PMLR, NeurIPS, AAAI and IEEE proceedings, Semantic Scholar
+    and dblp records. None for anything else (a search, a repository, a home page)."""
+    url = url.strip()
+    if found := arxiv_id(url):
+        return Identifier("arxiv", found)
+    if match := _HF_PAPER.match(url):
+        return Identifier("arxiv", match.group("id"))
+    if found := doi(url):
+        return Identifier("doi", found)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if match := _ANY_DOI_PATH.search(unquote(parts.path)):
+        return Identifier("doi", match.group(1).rstrip("/.").lower())
+    if match := _PII.search(url):
+        return Identifier("pii", match.group(1).lower())
+    if match := _OPENREVIEW.search(url):
+        return Identifier("openreview", match.group(1).lower())
+    for scheme, pattern in (
+        ("acl", _ACL),
+        ("pmlr", _PMLR),
+        ("aaai", _AAAI),
+        ("ieee", _IEEE),
+        ("s2", _S2),
+        ("dblp", _DBLP),
+    ):
+        if match := pattern.match(url):
+            return Identifier(scheme, match.group("id").lower())
+    if match := _NEURIPS.match(url):
+        return Identifier("neurips", f"{match.group('year')}-{match.group('id')}")
+    return None
+
+
+def arxiv_in_text(text: str) -> str | None:
+    """An arXiv id written as text: ``arXiv:2504.11182``, ``arXiv 2504.11182v2``."""
+    match = _ARXIV_TEXT.search(text)
+    return match.group("id") if match else None
+
+
+def search_title(url: str) -> str | None:
+    """The title a search link carries (``scholar.google.com/scholar?q=Title``)."""
+    parts = urlsplit(url.strip())
+    if not _SEARCH_HOSTS.match(parts.hostname or ""):
+        return None
+    query = dict(parse_qsl(parts.query))
+    title = query.get("q") or query.get("query")
+    return " ".join(title.split()) if title else None
+
+
+def is_repository(url: str) -> bool:
+    return repository(url) is not None

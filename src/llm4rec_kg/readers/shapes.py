@@ -14,10 +14,11 @@ catalog stores exactly what the list said.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 
-from llm4rec_kg.readers import normalize
+from llm4rec_kg.readers import entries, normalize
 from llm4rec_kg.readers.markdown import Cell, Document, Item, Row, Table
 
 # Header words, normalised (lower case, punctuation as spaces), to the meaning of a column.
@@ -68,6 +69,22 @@ _EXACT: Mapping[str, str] = {
     "webcite link": "link",
     "homepage": "link",
     "project": "project",
+    "arxiv": "link",
+    "arxiv id": "link",
+    "source": "venue",
+    "time": "date",
+    "date": "date",
+    "month": "date",
+    "published date": "date",
+    "group": "group",
+    "lab": "group",
+    "affiliation": "group",
+    "affiliations": "group",
+    "institution": "group",
+    "author": "authors",
+    "authors": "authors",
+    "citation": "citation",
+    "citations": "citation",
 }
 
 # The listed columns a catalog row may hold, in the order they are written.
@@ -87,6 +104,11 @@ LISTED_COLUMNS = (
     "information",
     "url",
     "project",
+    "authors",
+    "group",
+    "date",
+    "search",
+    "citation",
 )
 KINDS = ("paper", "survey", "tutorial", "dataset", "model")
 
@@ -153,7 +175,7 @@ def table_kind(meanings: Iterable[str | None], headings: tuple[str, ...]) -> str
     if "dataset" in found or ({"name", "scene"} <= found and "title" not in found):
         return "dataset"
     has_title = "title" in found or "name" in found
-    has_where = found & {"venue", "publication", "year", "link", "code", "llm"}
+    has_where = found & {"venue", "publication", "year", "date", "link", "code", "llm"}
     if not (has_title and has_where):
         return None
     heading = " ".join(headings[-1:]).lower()
@@ -162,6 +184,59 @@ def table_kind(meanings: Iterable[str | None], headings: tuple[str, ...]) -> str
     if "survey" in heading:
         return "survey"
     return "paper"
+
+
+def _column_cells(table: Table, index: int) -> list[Cell]:
+    cells = []
+    for row in table.rows:
+        values = list(row.raw) if row.raw else [row.get(c) for c in table.columns]
+        if index < len(values) and (values[index].text.strip() or values[index].links):
+            cells.append(values[index])
+    return cells
+
+
+_DATE_CELL = re.compile(r"^(?:19|20)\d\d(?:[./-]?\d{1,2}){0,2}(?:\s*/\s*(?:19|20)\d\d)?$")
+
+
+def _by_content(table: Table, meanings: list[str | None]) -> list[str | None]:
+    """Meanings for the columns whose header words say nothing, read from what their cells
+    hold: paper links (with title texts: the title column), dates, short names."""
+    out = list(meanings)
+    for index, meaning in enumerate(meanings):
+        if meaning is not None:
+            continue
+        cells = _column_cells(table, index)
+        if not cells:
+            continue
+        half = len(cells) / 2
+        papers = [c for c in cells if any(entries.link_role(lk) == "paper" for lk in c.links)]
+        if len(papers) >= half and "link" not in out:
+            titled = sum(1 for c in papers if entries.reads_as_title(c.links[0].text))
+            out[index] = "title" if titled >= half and "title" not in out else "link"
+        elif sum(1 for c in cells if _DATE_CELL.match(c.text.strip())) >= half:
+            out[index] = "date" if "date" not in out and "year" not in out else None
+        elif (
+            sum(1 for c in cells if c.links and entries.link_role(c.links[0]) == "citation") >= half
+        ):
+            out[index] = "citation"
+        elif (
+            "name" not in out
+            and "title" not in out
+            and index == 0
+            and all(len(c.text.split()) <= 4 and len(c.text) <= 40 for c in cells)
+        ):
+            out[index] = "name"
+    return out
+
+
+def _short_names(table: Table, meanings: list[str | None]) -> bool:
+    """Whether a table's name column holds short names (``QARM``, ``OneRec-V2``) rather
+    than titles: most of its cells do not read as titles."""
+    if "name" not in meanings:
+        return False
+    cells = _column_cells(table, meanings.index("name"))
+    titled = sum(1 for c in cells if entries.reads_as_title(c.links[0].text if c.links else c.text))
+    return titled * 2 < len(cells)
 
 
 def _href(cell: Cell) -> str | None:
@@ -176,14 +251,15 @@ class _TableReader:
     def __init__(self, table: Table, reading: Reading) -> None:
         self.table = table
         self.reading = reading
-        self.meanings = [column_meaning(h) for h in table.columns]
+        self.meanings = _by_content(table, [column_meaning(h) for h in table.columns])
         self.kind = table_kind(self.meanings, table.headings)
         self.title_column = "title" if "title" in self.meanings else "name"
+        self.names_only = self.title_column == "name" and _short_names(table, self.meanings)
 
     def by_meaning(self, row: Row) -> dict[str, Cell]:
         cells: dict[str, Cell] = {}
-        source = row.raw if row.width and row.width != len(self.table.columns) else None
-        values = list(source) if source is not None else [row.get(c) for c in self.table.columns]
+        # The source line's cells, by position: two columns may share a header text.
+        values = list(row.raw) if row.raw else [row.get(c) for c in self.table.columns]
         for meaning, cell in zip(self.meanings, values, strict=False):
             if meaning and meaning not in cells:
                 cells[meaning] = cell
@@ -226,7 +302,12 @@ class _TableReader:
         for meaning, cell in cells.items():
             if any(not lk.href.strip() for lk in cell.links):
                 issues.append(f"empty link in the {meaning} cell")
-            elif cell.links and not cell.broken and not normalize.valid_iri(cell.links[0].href):
+            elif (
+                cell.links
+                and not cell.broken
+                and not normalize.valid_iri(cell.links[0].href)
+                and entries.link_role(cell.links[0]) != "local"  # a note in the list's repo
+            ):
                 issues.append(
                     f"the link in the {meaning} cell is not a web address; not used as one"
                 )
@@ -277,14 +358,16 @@ class _TableReader:
         return {k: v for k, v in out.items() if v is not None}
 
     def paper(self, cells: Mapping[str, Cell]) -> dict[str, str | None]:
-        title = cells.get(self.title_column, Cell(""))
+        # A table with short names and no title column lists names, not titles.
+        names_only = self.title_column == "name" and self.names_only
+        title = cells.get(self.title_column, Cell("")) if not names_only else Cell("")
         link_cell = cells.get("link", Cell(""))
         code = cells.get("code", Cell(""))
-        name = cells.get("name") if self.title_column == "title" else None
+        name = cells.get("name") if self.title_column == "title" or names_only else None
         return {
             "name": _text(name) if name is not None else None,
-            "title": (title.links[0].text if title.links else None) or _text(title),
-            "link": _trusted(title) or _trusted(link_cell),
+            "title": _title_text(title),
+            "link": _paper_href(title) or _trusted(link_cell) or _trusted(title),
             "venue": _text(cells.get("venue", Cell(""))),
             "year": _text(cells.get("year", Cell(""))),
             "publication": _text(cells.get("publication", Cell(""))),
@@ -292,7 +375,34 @@ class _TableReader:
             "code_label": code.links[0].text if code.links and not code.broken else None,
             "llm": _text(cells.get("llm", Cell(""))),
             "tuning": _text(cells.get("tuning", Cell(""))),
+            "date": _text(cells.get("date", Cell(""))),
+            "group": _text(cells.get("group", Cell(""))),
+            "authors": _text(cells.get("authors", Cell(""))),
+            "citation": _citation(cells.get("citation", Cell(""))),
         }
+
+
+def _title_text(cell: Cell) -> str | None:
+    """A title cell's title: its link's text when that reads as a title, else its first
+    line (a ``<br>`` may put authors below it), as listed."""
+    if cell.links and cell.links[0].text and not entries.is_label(cell.links[0].text):
+        return cell.links[0].text
+    if len(cell.lines) > 1 and entries.reads_as_title(cell.lines[0]):
+        return cell.lines[0]
+    return _text(cell)
+
+
+def _paper_href(cell: Cell) -> str | None:
+    """The first link in a title cell that identifies a paper."""
+    if cell.broken:
+        return None
+    found = next((lk for lk in cell.links if entries.link_role(lk) == "paper"), None)
+    return found.href if found else None
+
+
+def _citation(cell: Cell) -> str | None:
+    found = next((lk for lk in cell.links if entries.link_role(lk) == "citation"), None)
+    return found.href if found else None
 
 
 def _hidden_characters(listed: Mapping[str, str]) -> list[str]:
@@ -314,125 +424,137 @@ def _trusted(cell: Cell) -> str | None:
     return cell.links[0].href
 
 
-_LINK_ROLES = {
-    "paper": "link",
-    "pdf": "link",
-    "arxiv": "link",
-    "code": "code",
-    "github": "code",
-    "project": "url",
-    "link": "url",
-    "dataset": "url",
-    "website": "url",
-}
+_SURVEY_TITLE = re.compile(
+    r"(?::\s*a\s+(?:comprehensive\s+|systematic\s+)?survey\b|^a\s+survey\b)", re.I
+)
 
 
-def _item_kind(headings: tuple[str, ...]) -> str:
+def _item_kind(headings: tuple[str, ...], hint: str | None = None, title: str = "") -> str:
+    """Survey or tutorial by the section's heading, or a survey by its own word
+    ("Survey paper: …") or title ("…: A Survey")."""
     heading = " ".join(headings[-1:]).lower()
-    if "survey" in heading:
+    if "survey" in heading or hint == "survey" or _SURVEY_TITLE.search(title):
         return "survey"
     if "tutorial" in heading:
         return "tutorial"
     return "paper"
 
 
-def read_item(item: Item, index: int, reading: Reading) -> None:
-    """``+ Title, Venue Year, [[paper]](url), [[code]](url).`` and its variants: a paper
-    link labelled paper/pdf (or the only link), an optional code link, text before them."""
-    cell = item.cell
-    roles: dict[str, str] = {}
-    issues: list[str] = []
-    for link in cell.links:
-        label = link.text.strip("[]() ").lower()
-        if not link.href.strip():
-            issues.append(f"empty link labelled {link.text!r}")
-            continue
-        role = _LINK_ROLES.get(label.split()[0] if label else "", "other")
-        if role != "other" and not normalize.valid_iri(link.href):
-            issues.append(f"the {label} link is not a web address; not used as one")
-        if role != "other":
-            roles.setdefault(role, link.href)
-    if cell.broken:
-        issues.append("nested or broken link; its links are not used")
-        roles = {}
-    if "link" not in roles and "url" in roles and len(cell.links) == 1:
-        roles["link"] = roles.pop("url")
-    lead = _lead(cell)
-    if not lead:
-        reading.findings.append(
-            ReadFinding(item.line, "list item has no title before its links; skipped")
-        )
-        return
-    if "link" not in roles:
-        issues.append("no paper link (a link labelled paper or pdf)")
-    title, publication = _split_lead(lead)
-    listed = {
-        "title": title,
-        "link": roles.get("link"),
-        "publication": publication,
-        "code": roles.get("code"),
-        "url": roles.get("url"),
-    }
-    listed_cells = {k: v for k, v in listed.items() if v}
-    issues += _hidden_characters(listed_cells)
-    for issue in issues:
-        reading.findings.append(ReadFinding(item.line, issue))
-    reading.rows.append(
-        SourceRow(
-            item.section,
-            index,
-            item.line,
-            _item_kind(item.headings),
-            item.headings,
-            listed_cells,
-            tuple(issues),
-        )
+def _below(item: Item) -> list[Cell]:
+    """Every cell under an item: its paragraphs and its sub-items', all the way down."""
+    cells = list(item.paragraphs)
+    for child in item.children:
+        cells += [child.cell, *_below(child)]
+    return cells
+
+
+def _identified(item: Item) -> bool:
+    """Whether an item, or a sub-item that describes it, carries a paper's identity."""
+    return entries.has_identity(item.cell) or any(
+        entries.has_identity(c.cell) and entries.is_description(c.cell) for c in item.children
     )
 
 
-def _lead(cell: Cell) -> str:
-    """The item's text before its first link label, without the labels themselves."""
-    text = cell.text
-    if cell.links:
-        first = cell.links[0].text
-        cut = text.find(first) if first else -1
-        text = text[:cut] if cut > 0 else text
-    return text.strip(" ,.;[]")
+class _ItemReader:
+    """List items as entries: an item with the sub-items that describe it is one entry;
+    sub-items that are entries of their own are read in turn, under the item's text as a
+    heading. An item with no link is read as a title-only entry only among siblings that
+    are mostly entries."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+        self.counters: dict[str, int] = {}
+
+    def read(self, items: Sequence[Item], group: tuple[str, ...] = ()) -> None:
+        identified = sum(1 for item in items if _identified(item))
+        among_entries = len(items) >= 3 and identified * 2 >= len(items)
+        for item in items:
+            self.item(item, group, among_entries)
+
+    def item(self, item: Item, group: tuple[str, ...], among_entries: bool) -> None:
+        describing = [c for c in item.children if entries.is_description(c.cell)]
+        own = [c for c in item.children if c not in describing]
+        entry = None
+        if _identified(item) or (among_entries and not own):
+            entry = entries.read_entry(
+                item.cell,
+                item.line,
+                item.paragraphs,
+                [(c.cell, _below(c)) for c in describing],
+            )
+        if entry is not None and (
+            "link" in entry.listed or "search" in entry.listed or among_entries
+        ):
+            self.add(item, group, entry)
+        elif item.cell.links and not own and _identified(item):
+            self.reading.findings.append(
+                ReadFinding(
+                    item.line, f"list item with a paper link has no title: {item.cell.text[:80]!r}"
+                )
+            )
+        if own:
+            heading = entries.clean_title(item.cell.text)
+            self.read(own, (*group, heading) if heading and entry is None else group)
+
+    def add(self, item: Item, group: tuple[str, ...], entry: entries.Entry) -> None:
+        self.counters[item.section] = self.counters.get(item.section, 0) + 1
+        headings = (*item.headings, *group)
+        issues = [*entry.issues, *_hidden_characters(entry.listed)]
+        if "link" not in entry.listed and "search" not in entry.listed:
+            issues.append("no paper link: a title-only entry")
+        for issue in dict.fromkeys(issues):
+            self.reading.findings.append(ReadFinding(entry.line, issue))
+        self.reading.rows.append(
+            SourceRow(
+                item.section,
+                self.counters[item.section],
+                entry.line,
+                _item_kind(headings, entry.kind, entry.listed.get("title", "")),
+                headings,
+                {c: entry.listed[c] for c in LISTED_COLUMNS if c in entry.listed},
+                tuple(dict.fromkeys(issues)),
+            )
+        )
 
 
-_YEAR = re.compile(r"(?:19|20)\d\d")
-
-
-def _split_lead(lead: str) -> tuple[str, str | None]:
-    """Title and the "Venue Year" text after it: the last comma-separated parts that hold
-    a year, or a bare venue word after the title."""
-    parts = [p.strip() for p in re.split(r"[,\uff0c]\s*", lead)]  # \uff0c: a full-width comma
-    for cut in range(len(parts) - 1, 0, -1):
-        tail = ", ".join(parts[cut:])
-        if _YEAR.search(tail) and len(tail) < 60:
-            return ", ".join(parts[:cut]).strip(), tail
-    if len(parts) > 1 and len(parts[-1]) < 30 and len(parts[-1].split()) <= 3:
-        return ", ".join(parts[:-1]).strip(), parts[-1]
-    return lead, None
+def _paragraphs(doc: Document, reading: Reading, items: _ItemReader) -> None:
+    """Paragraphs outside lists and tables: one that carries a paper's identity is an entry
+    (a bold survey line); one line of it each when several lines do."""
+    for para in doc.skipped:
+        lines = para.lines or (para.cell,)
+        per_line = [cell for cell in lines if entries.has_identity(cell)]
+        cells = per_line if len(per_line) > 1 else [para.cell]
+        read = 0
+        for cell in cells:
+            if not entries.has_identity(cell):
+                continue
+            offset = lines.index(cell) if len(cells) > 1 else 0
+            entry = entries.read_entry(cell, para.line + offset)
+            if entry is None or "title" not in entry.listed:
+                continue
+            read += 1
+            item = Item(para.heading, para.section, para.headings, entry.line, cell)
+            items.add(item, (), entry)
+        if not read and any(not lk.href.startswith("#") for lk in para.cell.links):
+            reading.findings.append(
+                ReadFinding(
+                    para.line,
+                    f"paragraph with links is neither a table row nor a list item; "
+                    f"skipped: {para.text!r}",
+                )
+            )
 
 
 def read(doc: Document) -> Reading:
-    """Every row the document's tables and list items give, with findings."""
+    """Every row the document's tables, list items and paragraphs give, with findings."""
     reading = Reading()
     for table in doc.tables:
         _TableReader(table, reading).read()
-    counters: dict[str, int] = {}
-    for item in doc.items:
-        counters[item.section] = counters.get(item.section, 0) + 1
-        read_item(item, counters[item.section], reading)
-    if doc.items:
-        reading.seen.append(f"{len(doc.items)} list items with links")
-    for skipped in doc.skipped:
-        reading.findings.append(
-            ReadFinding(
-                skipped.line,
-                f"paragraph with links is neither a table row nor a list item; "
-                f"skipped: {skipped.text!r}",
-            )
-        )
+    items = _ItemReader(reading)
+    before = len(reading.rows)
+    for _, group in groupby(doc.items, key=lambda item: item.section):
+        items.read(list(group))
+    _paragraphs(doc, reading, items)
+    if len(reading.rows) > before:
+        reading.seen.append(f"{len(reading.rows) - before} entries in lists and paragraphs")
     return reading

@@ -1,0 +1,123 @@
+"""Replay a list's git history: every commit that changed the list's file, oldest first,
+registered as a snapshot and synced, each as its own checked write.
+
+Running it again changes nothing: a commit whose snapshot is registered is skipped. The
+repository is a local clone, or a URL (cloned into a temporary folder, when online).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from llm4rec_kg.catalog import sync as sync_module
+from llm4rec_kg.catalog import yamlio
+from llm4rec_kg.errors import SourceError, UsageError
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    date: str  # the committer's date, YYYY-MM-DD
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, check=True, timeout=300
+        )
+    except FileNotFoundError as err:
+        raise SourceError("git is not installed") from err
+    except subprocess.CalledProcessError as err:
+        message = err.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SourceError(f"{repo}: git {args[0]}: {message[-1] if message else err}") from err
+    except subprocess.TimeoutExpired as err:
+        raise SourceError(f"{repo}: git {args[0]} took over 300 s") from err
+    return done.stdout
+
+
+def commits(repo: Path, path: str) -> list[Commit]:
+    """The commits that changed ``path``, oldest first (first parents only, so a merge
+    counts once, as the list's readers saw it)."""
+    out = _git(repo, "log", "--first-parent", "--reverse", "--format=%H %cs", "--", path)
+    found = []
+    for line in out.decode().splitlines():
+        sha, _, date = line.partition(" ")
+        found.append(Commit(sha, date))
+    return found
+
+
+@contextmanager
+def _clone(source: str) -> Iterator[Path]:
+    local = Path(source)
+    if local.exists():
+        yield local
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            subprocess.run(
+                ["git", "clone", "--quiet", source, tmp],
+                capture_output=True,
+                check=True,
+                timeout=600,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
+            raise SourceError(f"{source}: cannot clone: {err}") from err
+        yield Path(tmp)
+
+
+def sync_history(
+    catalog_dir: Path,
+    list_id: str,
+    source: str,
+    path: str = "README.md",
+    title: str | None = None,
+    repository: str | None = None,
+    licence: str | None = None,
+    accept: str | None = None,
+    dry_run: bool = False,
+    progress: Callable[[Commit, sync_module.SyncReport], None] | None = None,
+) -> list[sync_module.SyncReport]:
+    """Register and sync, in order, each commit of ``source`` that changed ``path`` and is
+    not registered yet. Stops at the first commit that fails, with what came before it
+    written (each commit is its own transaction)."""
+    registry = yamlio.plain(yamlio.load_for_edit(catalog_dir / "sources.yaml")) or {}
+    known = {
+        str(s.get("commit")) for s in (registry.get(list_id) or {}).get("snapshots", {}).values()
+    }
+    if list_id not in registry and not (title and repository):
+        raise UsageError(f"{list_id!r} is a new list: give --title and --repository")
+    reports = []
+    with _clone(source) as repo, tempfile.TemporaryDirectory() as tmp:
+        for commit in commits(repo, path):
+            if any(commit.sha.startswith(k) or k.startswith(commit.sha[:7]) for k in known):
+                continue
+            file = Path(tmp) / f"{commit.sha}.md"
+            file.write_bytes(_git(repo, "show", f"{commit.sha}:{path}"))
+            web = repository or str((registry.get(list_id) or {}).get("repository") or "")
+            new = sync_module.NewSnapshot(
+                list_id,
+                file,
+                commit.sha[:7],
+                commit.date,
+                f"{web.rstrip('/')}/blob/{commit.sha[:7]}/{path}"
+                if web.startswith("http")
+                else None,
+                title,
+                repository,
+                licence,
+                accept,
+                path,
+            )
+            report = sync_module.sync(catalog_dir, (), new, dry_run)
+            reports.append(report)
+            known.add(commit.sha[:7])
+            if progress is not None:
+                progress(commit, report)
+            if dry_run:
+                break  # later commits build on this one, which a dry run does not write
+    return reports
