@@ -14,22 +14,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from llm4rec_kg.catalog import Catalog
+from llm4rec_kg.catalog import Catalog, resolve
 from llm4rec_kg.errors import Problem
-from llm4rec_kg.readers import cells
 
-# The provenance column each correctable field was read from.
-LISTED_COLUMN = {
-    "arxiv": "link",
-    "doi": "link",
-    "link": "link",
-    "venue": "venue",
-    "year": "year",
-    "code": "code",
-    "title": "title",
-    "short_name": "name",
-    "models": "llm",
-}
+LISTED_COLUMN = resolve.LISTED_COLUMN
 
 
 def _value_problem(field: str, value: Any, catalog: Catalog) -> str | None:
@@ -56,15 +44,7 @@ def _value_problem(field: str, value: Any, catalog: Catalog) -> str | None:
 
 
 def _listed(listed: dict[str, Any], field: str) -> str | None:
-    """The cell a field was read from, as listed; venue and year may sit in "Publication"."""
-    column = LISTED_COLUMN[field]
-    if listed.get(column) is not None:
-        return str(listed[column])
-    if field in ("venue", "year") and listed.get("publication"):
-        found = cells.publication(listed["publication"])
-        value = found.venue if field == "venue" else found.year
-        return None if value is None else str(value)
-    return None
+    return resolve.listed_cell(listed, field)
 
 
 def listed_values(entry: dict[str, Any], field: str, current_only: bool = False) -> list[str]:
@@ -165,8 +145,8 @@ def apply(catalog: Catalog) -> Catalog:
     papers = dict(catalog.get("papers"))
     copied: set[str] = set()
     for _key, correction in sorted(corrections.items()):
-        if correction.get("row"):
-            continue
+        if correction.get("row") or correction["field"] in resolve.CLAIM_CORRECTED:
+            continue  # decided claim by claim when the rows were resolved
         key = catalog.canonical("papers", correction["entity"])
         if key not in copied:
             papers[key] = copy.deepcopy(papers[key])

@@ -242,8 +242,9 @@ def _resolved(
     order: dict[str, list[str]] = {}
     for snapshot in sorted(snapshots.values(), key=lambda s: (s.date, s.id)):
         order.setdefault(snapshot.list, []).append(snapshot.id)
+    value_fixes = resolve.value_fixes(curated.get("corrections") or {}, redirects["papers"])
     out = resolve.resolve_papers(
-        source_rows, curated.get("papers") or {}, names, paradigms, fixes, order, tunes
+        source_rows, curated.get("papers") or {}, names, paradigms, fixes, order, tunes, value_fixes
     )
     problems += _unknown_names(out, curated)
     problems += _curated_papers(curated.get("papers") or {}, out.papers, locations)

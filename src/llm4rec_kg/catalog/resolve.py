@@ -117,6 +117,14 @@ class Names:
             for m in cells.split_models(text)
         ]
 
+    def paper_name(self, cell: str | None) -> str | None:
+        """A listed short name, unless it is a known model's name: a Name column that says
+        "ChatGPT" names the backbone, not the paper."""
+        name = cells.value(cell)
+        if name is None or normalize.name_key(name) in self.models:
+            return None
+        return name
+
     def published(self, venue: str | None) -> bool:
         return venue is not None and self.venue_kinds.get(venue) not in UNPUBLISHED_VENUE_KINDS
 
@@ -139,6 +147,48 @@ def listed_year(listed: Mapping[str, str]) -> int | None:
         or cells.publication(listed.get("publication")).year
         or cells.year(listed.get("date"))
     )
+
+
+# The listed column each correctable field was read from.
+LISTED_COLUMN = {
+    "arxiv": "link",
+    "doi": "link",
+    "link": "link",
+    "venue": "venue",
+    "year": "year",
+    "code": "code",
+    "title": "title",
+    "short_name": "name",
+    "models": "llm",
+}
+# Fields a correction decides claim by claim, here: the claims it names are set aside and
+# the other rows' claims still count (a correction never wipes another list's claim).
+CLAIM_CORRECTED = frozenset({"venue", "year", "short_name", "title"})
+
+
+def listed_cell(listed: Mapping[str, Any], field: str) -> str | None:
+    """The cell a field was read from, as listed; venue and year may sit in "Publication"
+    (or a date)."""
+    column = LISTED_COLUMN[field]
+    if listed.get(column) is not None:
+        return str(listed[column])
+    if field == "venue" and listed.get("publication"):
+        return cells.publication(listed["publication"]).venue
+    if field == "year":
+        found = listed_year(listed)
+        return None if found is None else str(found)
+    return None
+
+
+def value_fixes(
+    corrections: Mapping[str, Any], redirects: Mapping[str, str]
+) -> dict[str, list[Mapping[str, Any]]]:
+    """Entity -> its corrections of fields decided claim by claim."""
+    out: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for _, c in sorted(corrections.items()):
+        if c["field"] in CLAIM_CORRECTED and not c.get("row"):
+            out[redirects.get(c["entity"], c["entity"])].append(c)
+    return dict(out)
 
 
 def web_link(text: str | None) -> str | None:
@@ -164,7 +214,7 @@ def paper_claims(
     title = listed.get("title") or (listed.get("name") if row.kind == "tutorial" else None)
     return {
         "type": row.kind,
-        "short_name": cells.value(listed.get("name")) if row.kind == "paper" else None,
+        "short_name": names.paper_name(listed.get("name")) if row.kind == "paper" else None,
         "title": title,
         "link": normalize.canonical_link(link) if link else None,
         "arxiv": normalize.arxiv_id(link) if link else None,
@@ -221,9 +271,11 @@ class Conflict:
     resolution: str
     status: str
     decided_by: str
+    decided: Any = None  # the value used, for a value disagreement: what the graph must hold
 
     def as_record(self) -> dict[str, Any]:
         return {
+            "decided": self.decided,
             "kind": self.kind,
             "entities": self.entities,
             "field": self.field,
@@ -265,7 +317,9 @@ class _PaperResolver:
         out: Resolved,
         link_fixes: Mapping[str, str],
         tunes: Mapping[str, str],
+        fixes: Mapping[str, list[Mapping[str, Any]]] | None = None,
     ) -> None:
+        self.fixes = fixes or {}
         self.names = names
         self.paradigms = paradigms
         self.tunes = tunes
@@ -342,9 +396,19 @@ class _PaperResolver:
             published = [(r, c) for r, c in claims if self.names.published(c["venue"])]
             ordered = published + [rc for rc in claims if rc not in published]
         values = [(r, c[name]) for r, c in ordered if c[name] is not None]
-        if name in curated:
-            winner: Any = curated[name]
+        fixes = [f for f in self.fixes.get(key, ()) if f["field"] == name]
+        named = {str(f["listed"]) for f in fixes if f.get("listed") is not None}
+        kept = [(r, v) for r, v in values if not named or listed_cell(r.listed, name) not in named]
+        decided = [f for f in fixes if f.get("corrected") is not None or f.get("listed") is None]
+        if decided:
+            winner: Any = decided[0].get("corrected")
+            rule = "correction"
+        elif name in curated:
+            winner = curated[name]
             rule = "curator"
+        elif fixes and len(kept) < len(values):
+            winner = kept[0][1] if kept else None  # the claims the correction names are set aside
+            rule = "correction"
         elif not values:
             return None
         else:
@@ -359,7 +423,7 @@ class _PaperResolver:
     ) -> None:
         top = values[0][0]
         losers = [(r, v) for r, v in values if _comparable(name, v) != _comparable(name, winner)]
-        if rule != "curator":
+        if rule not in ("curator", "correction"):
             if (
                 name in ("venue", "year")
                 and self.names.published(self.venue_of(top))
@@ -384,9 +448,12 @@ class _PaperResolver:
                 if name == "code"
                 else f"{winner!r} is used ({rule}); "
             )
-            + "every claim stays on its source row.",
+            + "every claim stays on its source row."
+            if winner is not None or name == "code"
+            else f"the value is left unknown ({rule}); every claim stays on its source row.",
             status,
             rule,
+            None if name == "code" else winner,
         )
 
     @staticmethod
@@ -589,13 +656,14 @@ def resolve_papers(
     fixes: Mapping[str, str] | None = None,
     snapshots: Mapping[str, list[str]] | None = None,
     tunes: Mapping[str, str] | None = None,
+    value_fixes: Mapping[str, list[Mapping[str, Any]]] | None = None,
 ) -> Resolved:
     out = Resolved()
     by_entity: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         if row.kind in PAPER_KINDS:
             by_entity[row.entity].append(row)
-    resolver = _PaperResolver(names, paradigms, out, fixes or {}, tunes or {})
+    resolver = _PaperResolver(names, paradigms, out, fixes or {}, tunes or {}, value_fixes)
     resolver.snapshots = snapshots or {}
     for key in sorted(set(by_entity) | set(curated)):
         out.papers[key] = resolver.resolve(key, by_entity.get(key, []), curated.get(key) or {})

@@ -218,7 +218,9 @@ class _Matcher:
         link = link_fix or resolve.web_link(row.listed.get("link"))
         for candidate in (
             normalize.entity_key(link) if link else None,
-            slugify(cells.value(row.listed.get("name")) or "") if row.kind == "paper" else None,
+            slugify(self.names.paper_name(row.listed.get("name")) or "")
+            if row.kind == "paper"
+            else None,
             "-".join(slugify(row.listed.get("title") or "").split("-")[:6]),
         ):
             if candidate and candidate not in self.taken:

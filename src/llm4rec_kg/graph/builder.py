@@ -249,13 +249,15 @@ class _Builder:
     def papers(self) -> Iterator[Triple]:
         for key, paper in self.catalog.entries("papers"):
             s = self.iri("papers", key)
+            # A paper the lists give only by its short name has no title: none is made up.
             label = paper.get("short_name") or paper["title"]
             yield from (
                 (s, RDF.type, PAPER_CLASSES[paper["type"]]),
                 (s, RDF.type, SDO.ScholarlyArticle),
                 (s, RDFS.label, _lit(label)),
-                (s, DCTERMS.title, _lit(paper["title"])),
             )
+            if paper.get("title"):
+                yield s, DCTERMS.title, _lit(paper["title"])
             if paper.get("year") is not None:
                 yield s, DCTERMS.issued, _lit(paper["year"])
             if paper.get("link"):

@@ -120,7 +120,7 @@ def from_graph(graph: Triples) -> list[Publication]:
     for paper in sorted(typed, key=str):
         props = walk.props(paper)
         for kind in sorted(str(t) for t in props.get(RDF.type, ()) if str(t) in KINDS):
-            for title in sorted(str(t) for t in props.get(DCTERMS.title, ())):
+            for title in sorted(str(t) for t in props.get(DCTERMS.title, ())) or [""]:
                 row = {"paper": str(paper), "type": kind, "title": title}
                 for name, path in _SINGLE.items():
                     found = walk.objects(props, path)
@@ -291,14 +291,10 @@ def csl_json(papers: list[Publication]) -> Iterator[str]:
 
 
 def _csl_item(p: Publication) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": p.iri.rsplit("/", 1)[-1],
-        "type": _csl_type(p),
-        "title": p.title,
-        "URL": p.url or p.iri,
-        "source": "LLM4Rec knowledge graph",
-        "note": f"IRI: {p.iri}",
-    }
+    item: dict[str, Any] = {"id": p.iri.rsplit("/", 1)[-1], "type": _csl_type(p)}
+    if p.title:  # a paper the lists name only by its short name has none
+        item["title"] = p.title
+    item.update(URL=p.url or p.iri, source="LLM4Rec knowledge graph", note=f"IRI: {p.iri}")
     if p.year:
         item["issued"] = {"date-parts": [[p.year]]}
     if p.venue:
@@ -354,7 +350,7 @@ def awesome_markdown(papers: list[Publication]) -> str:
             code = f"[{p.code[0][1] or 'Code'}]({p.code[0][0]})" if p.code else "N/A"
             cells = (
                 _cell(p.short_name) or "N/A",
-                f"[{_cell(p.title)}]({link})",
+                f"[{_cell(p.title or p.short_name)}]({link})",  # untitled: known by its name
                 _cell(p.venue or p.publisher) or "N/A",
                 str(p.year or "N/A"),
                 code,

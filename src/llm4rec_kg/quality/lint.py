@@ -559,6 +559,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
         "Two rows give one arXiv id, DOI or URL; an error when their titles differ."
     ),
     "duplicate-title": "Two rows give the same title under different identifiers.",
+    "conflict-decision": "A conflict's decided value is not the value the graph holds.",
     "title-debris": (
         "A title carries a URL, a separator or an author, venue or year tail: a misreading."
     ),
@@ -588,7 +589,9 @@ RULE_DESCRIPTIONS: dict[str, str] = {
 
 # Findings that come from elsewhere than the row rules: readers (malformed rows) and the
 # check of corrections against the rows.
-OTHER_RULES = frozenset({"malformed-row", "stale-correction", "obsolete-correction"})
+OTHER_RULES = frozenset(
+    {"malformed-row", "stale-correction", "obsolete-correction", "conflict-decision"}
+)
 
 
 def run_rules(rows: list[LintRow], aliases: Aliases) -> list[Finding]:
@@ -643,6 +646,13 @@ def _normalized(finding: Finding, entry: Mapping[str, Any] | None) -> str | None
         if entry.get("short_name"):
             return f"the short name comes from another row: {entry['short_name']!r}"
         return "stored without a short name"
+    if rule == "duplicate-title":
+        titles = [
+            normalize.title_key((p.get("listed") or {}).get("title") or "")
+            for p in entry.get("provenance") or []
+        ]
+        if len(titles) > len(set(titles)):
+            return "the rows were matched to one entry, which keeps both links as claims"
     if rule == "shared-short-name":
         return "kept as distinct papers; a shared-short-name conflict records the clash"
     if rule == "malformed-row":
@@ -746,6 +756,34 @@ def lint_markdown(paths: list[Path], catalog: Catalog | None) -> Report:
     return Report(sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.message)))
 
 
+def _undecided_conflicts(catalog: Catalog) -> Iterator[Finding]:
+    """A conflict says which value was used; the graph must hold that value. (A correction
+    that wiped every list's claim, or a curated field the conflict does not know of, would
+    make the two disagree.)"""
+    papers = catalog.get("papers")
+    for key, conflict in catalog.entries("conflicts"):
+        field = conflict.get("field")
+        if conflict.get("kind") != "value-disagreement" or conflict.get("decided_by") == "curator":
+            continue
+        if field in (None, "code", "models") or not conflict.get("entities"):
+            continue
+        entity = conflict["entities"][0]
+        held = (papers.get(entity) or {}).get(field)
+        if held != conflict.get("decided"):
+            where = catalog.locations.get(("papers", entity))
+            yield Finding(
+                "conflict-decision",
+                "error",
+                where.file if where else "papers.yaml",
+                where.line if where else None,
+                key,
+                f"the conflict decides {field} {conflict.get('decided')!r}, "
+                f"but the graph holds {held!r}",
+                "make the correction or curated value and the conflict agree",
+                entity,
+            )
+
+
 def lint_catalog(catalog: Catalog) -> Report:
     """Findings on the catalog's source rows, each resolved by a correction, an acceptance
     or the import's own normalisation, or left open."""
@@ -793,6 +831,7 @@ def lint_catalog(catalog: Catalog) -> Report:
                 catalog.canonical("papers", catalog.get("corrections")[key]["entity"]),
             )
         )
+    findings += _undecided_conflicts(corrections_module.apply(catalog))
     known = set(catalog.get("papers")) | set(catalog.get("datasets")) | set(catalog.get("models"))
     for key, acceptance in catalog.entries("accepted"):
         if catalog.canonical("papers", acceptance["entity"]) not in known:

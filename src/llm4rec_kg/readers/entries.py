@@ -152,6 +152,7 @@ _LABEL_PREFIX = re.compile(
     r"^\**\s*(?:survey|tutorial|paper|survey paper|position paper)\s*[:：]\s*", re.I
 )
 _RELATIVE = re.compile(r"^(?![a-z][\w+.-]*:)[^\s()<>\[\]\"']+$", re.I)
+_ASIDES = re.compile(r"[(（][^()（）]*[)）]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -255,8 +256,9 @@ def reads_as_title(text: str) -> bool:
         return False
     if re.fullmatch(r"[\d.\svV/-]+", text) or _CITATION.match(text):
         return False
-    words = text.split()
-    long_enough = len(words) >= 3 or len(_CJK.findall(text)) >= 6
+    bare = _ASIDES.sub(" ", text)  # "EAGER（浙大 × 华为）" is a name with an aside
+    words = bare.split()
+    long_enough = len(words) >= 3 or len(_CJK.findall(bare)) >= 6
     return long_enough and len(text) <= 400 and title_debris(text) is None
 
 
@@ -280,6 +282,43 @@ def has_identity(cell: Cell) -> bool:
     return any(link_role(lk) in ("paper", "search") for lk in cell.links) or bool(
         normalize.arxiv_in_text(cell.outside)
     )
+
+
+def reads_as_bare_title(text: str) -> bool:
+    """A title strong enough to stand alone, with no link to vouch for it: four words or
+    more, mostly in the Latin script the field publishes in (a heading-like phrase in a
+    summary is not a paper)."""
+    text = clean_title(text)
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(1 for c in letters if c.isascii())
+    return (
+        reads_as_title(text)
+        and sum(1 for w in _ASIDES.sub(" ", text).split() if re.search(r"[A-Za-z]", w)) >= 4
+        and latin >= 0.8 * max(1, len(letters))
+    )
+
+
+def names_a_paper(cell: Cell) -> bool:
+    """A paper's identity, or a link whose text is a title though its target is empty or
+    a file (``[Title]()``)."""
+    return has_identity(cell) or any(_titled_link(lk) for lk in cell.links)
+
+
+def may_be_title_only(cell: Cell) -> bool:
+    """Whether an item with no identifying link may still be an entry (by its title): not
+    when it links out to something that is not the paper (a website, a repository of its
+    own, a badge), which makes it a pointer to that thing instead. A link labelled as the
+    paper, whatever its target, is the paper's."""
+    labelled_paper = cell.broken or any(
+        label_of(lk.text).split()[:1] in (["paper"], ["pdf"]) for lk in cell.links
+    )
+    for link in cell.links:
+        role = link_role(link)
+        if role in ("other", "badge", "citation", "code") and not (
+            labelled_paper or _titled_link(link)
+        ):
+            return False
+    return True
 
 
 def is_description(cell: Cell) -> bool:
@@ -406,8 +445,12 @@ class EntryReader:
         lead = self.parts.lead
         text = _lead_text(lead)
         if name := _LEADING_NAME.match(text):
-            self.listed["name"] = name.group("name").strip()
+            self._name(name.group("name"))
             text = text[name.end() :]
+        if label := _LABEL_PREFIX.match(text):
+            text = text[label.end() :]
+            self.kind_hint = "survey" if "survey" in label.group(0).lower() else None
+        text, described = self._named_lead(lead, text, paper)
         candidates: list[str] = []
         if paper is not None and paper.text:
             if reads_as_title(paper.text):
@@ -415,35 +458,50 @@ class EntryReader:
             elif found := citation_title(paper.text):
                 self.issues.append("the paper link's text is a citation; its title is read")
                 candidates.append(found)
-        if label := _LABEL_PREFIX.match(text):
-            text = text[label.end() :]
-            self.kind_hint = "survey" if "survey" in label.group(0).lower() else None
         for span in lead.strong:
             holds_link = any(lk.text and lk.text in span for lk in lead.links)
-            if reads_as_title(span) and not holds_link:
+            if reads_as_title(span) and not holds_link and span != self.listed.get("name"):
                 candidates.append(span)
-            elif "name" not in self.listed and _short_name(span):
-                self.listed["name"] = clean_title(span)
         head = _before_separator(text)
-        if head and not candidates and reads_as_title(head):
+        if head and not candidates and not described and reads_as_title(head):
             candidates.append(head)
         if not candidates:
-            candidates += [
-                lk.text
-                for lk in lead.links
-                if link_role(lk) in ("empty", "local", "other") and reads_as_title(lk.text)
-            ][:1]
+            candidates += [lk.text for lk in lead.links if _titled_link(lk)][:1]
         if not candidates and "search" in self.listed:
             found = normalize.search_title(self.listed["search"])
             if found and reads_as_title(found):
                 candidates.append(found)
-        if candidates:
-            self.listed["title"] = clean_title(candidates[0])
-            self.rest = text
-            return
         self.rest = text
-        if head and not reads_as_title(head) and not is_label(head) and len(head) > 2:
+        if candidates:
+            self.listed["title"] = _without_note(clean_title(candidates[0]))
+        elif head and not described and not is_label(head) and len(head) > 2:
             self.issues.append(f"no title could be read from {head[:60]!r}")
+
+    def _named_lead(self, lead: Cell, text: str, paper: Link | None) -> tuple[str, bool]:
+        """``**Name**: …`` or a lead that is only a bold short name: the name, and what
+        follows it. With no paper link, what follows a name is its description, not a
+        title (``**Caser**：引入 CNN …``)."""
+        for span in lead.strong:
+            if not _short_name(span) or reads_as_title(span) or "name" in self.listed:
+                continue
+            match = re.match(rf"^{re.escape(span)}\s*(?:[:：]\s*|$)", text)
+            if match is None:
+                if not any(reads_as_title(s) for s in lead.strong):
+                    self._name(span)  # a bold name beside the title: (LLMRank) style
+                continue
+            self._name(span)
+            rest = text[match.end() :]
+            return rest, bool(rest) and paper is None
+        return text, False
+
+    def _name(self, name: str) -> None:
+        """A short name as listed; a year in parentheses after it is the year."""
+        name = clean_title(name)
+        if found := _NAME_YEAR.match(name):
+            name = found.group("name")
+            self.listed.setdefault("year", found.group("year"))
+        if name:
+            self.listed["name"] = name
 
     def _tail(self) -> None:
         """Venue, year, date and authors from what follows the title in the lead and its
@@ -451,6 +509,8 @@ class EntryReader:
         ``Source: arXiv | Published: 2025-10-31``)."""
         title = self.listed.get("title")
         rest = self.rest
+        if not title:
+            rest = ""  # without a title, nothing says where the title ends and a venue begins
         if title and clean_title(rest).lower().startswith(title.lower()[:20]):
             cut = rest.lower().find(title.lower()[-10:])
             rest = rest[cut + 10 :] if cut >= 0 else rest[len(title) :]
@@ -485,7 +545,8 @@ class EntryReader:
         ):
             self.listed.setdefault("publication", _first_clause(part))
             return
-        if len(part.split()) <= 3 and re.match(r"^[A-Z][\w&/.'-]*", part) and len(part) <= 30:
+        bare_venue = len(part.split()) <= 3 and re.match(r"^[A-Z][\w&/.'-]*", part)
+        if bare_venue and len(part) <= 30 and "title" in self.listed:
             self.listed.setdefault("venue", part)
 
     def _put(self, meaning: str, value: str) -> None:
@@ -537,6 +598,25 @@ def _unwrapped(link: Link, issues: list[str]) -> Link:
         issues.append(f"malformed link target {href[:60]!r}: recovered {inner}")
         return Link(link.text, inner)
     return link
+
+
+_NAME_YEAR = re.compile(r"^(?P<name>.+?)\s*[(（](?P<year>(?:19|20)\d\d)[)）]$")
+_NOTE = re.compile(r"^(?P<title>.*[A-Za-z].*?)\s+(?P<note>[\u3400-\u9fff][^A-Za-z]*)$")
+
+
+def _without_note(title: str) -> str:
+    """An English title followed by a note in another script ("… Recommendation 对比学习"):
+    the title alone."""
+    match = _NOTE.match(title)
+    return match.group("title") if match and reads_as_title(match.group("title")) else title
+
+
+def _titled_link(link: Link) -> bool:
+    """A link whose text is a title though its target names no paper: an empty target, a
+    file in the list's repository, a PDF somewhere."""
+    role = link_role(link)
+    pdf = role == "other" and link.href.lower().split("?")[0].endswith(".pdf")
+    return (role in ("empty", "local") or pdf) and reads_as_title(link.text)
 
 
 def _short_name(span: str) -> bool:

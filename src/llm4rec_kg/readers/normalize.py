@@ -227,7 +227,7 @@ def name_key(text: str) -> str:
 class Identifier:
     """A paper's identifier read out of a link: its scheme and its value, normalised."""
 
-    scheme: str  # arxiv, doi, pii, openreview, acl, pmlr, neurips, aaai, ieee, s2, dblp
+    scheme: str  # arxiv, doi, pii, openreview, acl, pmlr, neurips, aaai, ieee, ijcai, s2, dblp
     value: str
 
     @property
@@ -248,6 +248,7 @@ _NEURIPS = re.compile(
     r"(?P<year>\d{4})/(?:hash|file)/(?P<id>[0-9a-f]{32})"
 )
 _AAAI = re.compile(r"^https?://ojs\.aaai\.org/index\.php/\w+/article/(?:view|download)/(?P<id>\d+)")
+_IJCAI = re.compile(r"^https?://(?:www\.)?ijcai\.org/proceedings/(?P<id>\d{4}/\d+)(?:\.pdf)?/?$")
 _IEEE = re.compile(r"^https?://ieeexplore\.ieee\.org/(?:abstract/)?document/(?P<id>\d+)")
 _S2 = re.compile(
     r"^https?://(?:www\.|api\.)?semanticscholar\.org/(?:graph/v1/)?paper/(?:[^/?#]+/)?"
@@ -260,7 +261,7 @@ _SEARCH_HOSTS = re.compile(r"^(?:scholar\.google\.[a-z.]+|(?:www\.)?semanticscho
 def identify(url: str) -> Identifier | None:
     """The paper identifier a link carries, from the address alone: arXiv (abs, pdf, html,
     a Hugging Face paper page), a DOI (doi.org or a publisher path that embeds one), the
-    ACL Anthology, OpenReview, PMLR, NeurIPS, AAAI and IEEE proceedings, Semantic Scholar
+    ACL Anthology, OpenReview, PMLR, NeurIPS, AAAI, IJCAI and IEEE proceedings, Semantic Scholar
     and dblp records. None for anything else (a search, a repository, a home page)."""
     url = url.strip()
     if found := arxiv_id(url):
@@ -283,6 +284,7 @@ def identify(url: str) -> Identifier | None:
         ("pmlr", _PMLR),
         ("aaai", _AAAI),
         ("ieee", _IEEE),
+        ("ijcai", _IJCAI),
         ("s2", _S2),
         ("dblp", _DBLP),
     ):

@@ -448,9 +448,14 @@ def _below(item: Item) -> list[Cell]:
     return cells
 
 
+def _mostly_entries(items: Sequence[Item], at_least: int) -> bool:
+    identified = sum(1 for item in items if _identified(item))
+    return len(items) >= at_least and identified * 2 >= len(items)
+
+
 def _identified(item: Item) -> bool:
     """Whether an item, or a sub-item that describes it, carries a paper's identity."""
-    return entries.has_identity(item.cell) or any(
+    return entries.names_a_paper(item.cell) or any(
         entries.has_identity(c.cell) and entries.is_description(c.cell) for c in item.children
     )
 
@@ -461,13 +466,15 @@ class _ItemReader:
     heading. An item with no link is read as a title-only entry only among siblings that
     are mostly entries."""
 
-    def __init__(self, reading: Reading) -> None:
+    def __init__(self, reading: Reading, items: Sequence[Item] = ()) -> None:
         self.reading = reading
         self.counters: dict[str, int] = {}
+        # A file whose list items are mostly entries is a paper list throughout: an item
+        # without a link there is a title-only entry, wherever it sits.
+        self.paper_list = _mostly_entries(items, 5)
 
     def read(self, items: Sequence[Item], group: tuple[str, ...] = ()) -> None:
-        identified = sum(1 for item in items if _identified(item))
-        among_entries = len(items) >= 3 and identified * 2 >= len(items)
+        among_entries = self.paper_list or _mostly_entries(items, 3)
         for item in items:
             self.item(item, group, among_entries)
 
@@ -475,17 +482,27 @@ class _ItemReader:
         describing = [c for c in item.children if entries.is_description(c.cell)]
         own = [c for c in item.children if c not in describing]
         entry = None
-        if _identified(item) or (among_entries and not own):
+        title_only = among_entries and not own and entries.may_be_title_only(item.cell)
+        if _identified(item) or title_only:
             entry = entries.read_entry(
                 item.cell,
                 item.line,
                 item.paragraphs,
                 [(c.cell, _below(c)) for c in describing],
             )
-        if entry is not None and (
-            "link" in entry.listed or "search" in entry.listed or among_entries
+        linked = entry is not None and ("link" in entry.listed or "search" in entry.listed)
+        if (
+            entry is not None
+            and not linked
+            and not (title_only and entries.reads_as_bare_title(entry.listed.get("title", "")))
         ):
+            entry = None
+        if entry is not None:
             self.add(item, group, entry)
+        elif not own and entries.reads_as_title(item.cell.text) and entry is None:
+            self.reading.findings.append(
+                ReadFinding(item.line, f"list item not read as an entry: {item.cell.text[:80]!r}")
+            )
         elif item.cell.links and not own and _identified(item):
             self.reading.findings.append(
                 ReadFinding(
@@ -550,7 +567,7 @@ def read(doc: Document) -> Reading:
     reading = Reading()
     for table in doc.tables:
         _TableReader(table, reading).read()
-    items = _ItemReader(reading)
+    items = _ItemReader(reading, doc.items)
     before = len(reading.rows)
     for _, group in groupby(doc.items, key=lambda item: item.section):
         items.read(list(group))
