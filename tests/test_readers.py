@@ -66,15 +66,19 @@ def test_bullet_items_give_title_venue_year_and_links() -> None:
     assert any("neither a table row nor a list item" in f.message for f in reading.findings)
 
 
-def test_empty_and_nested_links_are_reported_and_never_used() -> None:
+def test_empty_and_nested_links_are_reported_and_only_the_unambiguous_paper_kept() -> None:
     path = LISTS / "broken.md"
     reading = read_snapshot(path)
     rows = {row.listed["name"]: row for row in reading.rows}
     assert set(rows) == {"Empty", "Nested", "Ragged", "Fine"}  # no row dropped
     assert "link" not in rows["Empty"].listed
     assert rows["Empty"].issues == ("empty link in the title cell",)
-    assert "link" not in rows["Nested"].listed  # not https://evil.example/
+    # The nested link's target is never used; the one paper address the row writes out
+    # (as a person reads it: "[inner](…)](https://arxiv.org/…)") is, with a finding.
+    assert rows["Nested"].listed["link"] == "https://arxiv.org/abs/2401.00021"
     assert "nested or broken link" in rows["Nested"].issues[0]
+    assert any("recovered https://arxiv.org/abs/2401.00021" in i for i in rows["Nested"].issues)
+    assert not any("evil" in v for row in rows.values() for v in row.listed.values())
     assert rows["Ragged"].issues == ("ragged: 8 cells for 6 columns",)
     assert rows["Fine"].issues == ()
     lines = {f.line for f in reading.findings}

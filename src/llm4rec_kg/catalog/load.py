@@ -30,6 +30,7 @@ class Catalog:
     locations: dict[tuple[str, str], Location]
     rows: tuple[resolve.Row, ...] = ()
     redirects: dict[str, dict[str, str]] = field(default_factory=dict)  # collection: old -> new
+    pending: tuple[resolve.Row, ...] = ()  # rows waiting for a curator's match decision
 
     def get(self, name: str) -> dict[str, Any]:
         return self.collections.get(name, {})
@@ -65,6 +66,8 @@ def load_catalog(root: Path, shown_as: Path | None = None) -> Catalog:
     curated = {name: yamlio.plain(data) or {} for name, data in raw.items()}
     snapshots = _snapshots(curated.get("sources") or {})
     source_rows, problems = _load_rows(root, shown, snapshots)
+    pending = tuple(row for row in source_rows if not row.entity)
+    source_rows = [row for row in source_rows if row.entity]
     if problems:
         raise InvalidDataError("schema", problems)
     locations = {
@@ -73,7 +76,9 @@ def load_catalog(root: Path, shown_as: Path | None = None) -> Catalog:
         if isinstance(data, dict)
         for key in data
     }
-    return _resolved(root, curated, snapshots, source_rows, locations, shown)
+    return replace(
+        _resolved(root, curated, snapshots, source_rows, locations, shown), pending=pending
+    )
 
 
 def _load_files(root: Path, shown: Path) -> tuple[dict[str, Any], list[Problem]]:
@@ -203,12 +208,14 @@ def _rows_of(
             int(index) if index.isdigit() else 0,
             row["line"],
             row["kind"],
-            row["entity"],
+            row.get("entity") or "",  # "" while a curator decides (matches.yaml)
             dict(row["listed"]),
             headings,
             tuple(row.get("issues") or ()),
             label,
             lines.get(str(key)),
+            row.get("other_record"),
+            tuple(row.get("candidates") or ()),
         )
 
 

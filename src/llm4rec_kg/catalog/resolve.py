@@ -64,6 +64,8 @@ class Row:
     issues: tuple[str, ...]
     file: str  # the rows file, for messages
     yaml_line: int | None
+    other_record: str | None = None  # the paper whose record the row's link names
+    candidates: tuple[str, ...] = ()  # for a row waiting for a curator
 
     @property
     def key(self) -> str:
@@ -86,6 +88,7 @@ class Row:
             "current": self.snapshot.current,
             "file": self.file,
             "yaml_line": self.yaml_line,
+            "other_record": self.other_record,
         }
 
 
@@ -209,7 +212,8 @@ def paper_claims(
     """What one row says about its paper, read into values (with its link corrected, when
     a correction names this row)."""
     listed = row.listed
-    link = link_fix or web_link(listed.get("link"))
+    # A link that is another paper's record says nothing of this one (kept as listed).
+    link = link_fix or (None if row.other_record else web_link(listed.get("link")))
     models = names.model_mentions(listed.get("llm"))
     title = listed.get("title") or (listed.get("name") if row.kind == "tutorial" else None)
     return {

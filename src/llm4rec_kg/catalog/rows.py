@@ -41,9 +41,12 @@ def load(path: Path, label: str) -> tuple[Any, dict[str, int]]:
 
 def document(
     snapshot: str,
-    rows: Iterable[tuple[SourceRow, str]],
+    rows: Iterable[tuple[SourceRow, str | None]],
+    extra: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The rows file for a snapshot: its sections (headings, line) and rows."""
+    """The rows file for a snapshot: its sections (headings, line) and rows. ``extra``
+    adds what matching found, by row key: ``other_record`` (the paper whose record the
+    row's link names), ``candidates`` (a row waiting for a curator), more issues."""
     sections: dict[str, dict[str, Any]] = {}
     out: dict[str, dict[str, Any]] = {}
     for row, entity in rows:
@@ -54,8 +57,13 @@ def document(
             "entity": entity,
             "listed": {c: row.listed[c] for c in LISTED_COLUMNS if c in row.listed},
         }
-        if row.issues:
-            record["issues"] = list(row.issues)
+        found = (extra or {}).get(row.key) or {}
+        issues = [*row.issues, *found.get("issues", ())]
+        if issues:
+            record["issues"] = issues
+        for name in ("other_record", "candidates"):
+            if found.get(name):
+                record[name] = found[name]
         out[row.key] = record
     return {"snapshot": snapshot, "sections": sections, "rows": out}
 

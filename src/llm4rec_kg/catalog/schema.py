@@ -164,6 +164,9 @@ LINT_RULES = (
     "malformed-row",
     "stale-correction",
     "obsolete-correction",
+    "title-debris",
+    "conflict-decision",
+    "uncertain-match",
 )
 ENTRY_FIELDS["corrections"] = {
     "entity": _str(required=True),
@@ -178,6 +181,15 @@ ENTRY_FIELDS["corrections"] = {
 ENTRY_FIELDS["accepted"] = {
     "rule": _str(required=True, choices=LINT_RULES),
     "entity": _str(required=True),
+    "reason": _str(required=True),
+}
+
+# A curator's decision on a row whose title is close to a paper's but not close enough to be
+# sure (identity.UNCERTAIN to NEAR_SAME): the same paper, or a different one.
+ENTRY_FIELDS["matches"] = {
+    "title": _str(required=True),
+    "same_as": _str(),
+    "distinct_from": _str(),
     "reason": _str(required=True),
 }
 
@@ -196,9 +208,11 @@ REQUIRED_COLLECTIONS = frozenset({"sources", "concepts", "venues", "models"})
 ROW_FIELDS: Mapping[str, Field] = {
     "line": Field("int", required=True),
     "kind": _str(required=True, choices=KINDS),
-    "entity": _str(required=True),
+    "entity": _str(),  # null while a curator decides between candidates (matches.yaml)
     "listed": _record({column: _str() for column in LISTED_COLUMNS}, required=True),
     "issues": _list(_str()),
+    "other_record": _str(),  # the paper whose record the row's link names: kept apart
+    "candidates": _list(_str()),
 }
 SECTION_FIELDS: Mapping[str, Field] = {
     "line": Field("int", required=True),

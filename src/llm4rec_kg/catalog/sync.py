@@ -28,11 +28,11 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from llm4rec_kg.batch import without_cyclic_gc
-from llm4rec_kg.catalog import resolve, rows, transaction, yamlio
+from llm4rec_kg.catalog import identity, resolve, rows, transaction, yamlio
 from llm4rec_kg.catalog.load import Catalog, file_name, load_catalog
 from llm4rec_kg.errors import InvalidDataError, Problem, UsageError
 from llm4rec_kg.quality import gate
-from llm4rec_kg.readers import cells, normalize, read_snapshot
+from llm4rec_kg.readers import normalize, read_snapshot
 from llm4rec_kg.readers.markdown import slugify
 from llm4rec_kg.readers.shapes import ReadFinding, SourceRow
 
@@ -114,9 +114,17 @@ def _identity(
 
 
 class _Matcher:
-    def __init__(self, curated: Mapping[str, Any], existing: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        curated: Mapping[str, Any],
+        existing: Mapping[str, Any],
+        owners: identity.Owners | None = None,
+    ) -> None:
         self.curated = curated
         self.existing = existing  # snapshot id -> rows file data
+        self.owners = owners or identity.Owners()
+        self.decisions = identity.decisions(curated.get("matches") or {})
+        self.extra: dict[str, dict[str, dict[str, Any]]] = {}  # snapshot -> row key -> facts
         self.papers = _Index()
         self.datasets: dict[str, str] = {}
         self.taken: set[str] = set()
@@ -138,6 +146,8 @@ class _Matcher:
         self._index_corrections()
         for data in existing.values():
             for key, row in (data.get("rows") or {}).items():
+                if not row.get("entity"):
+                    continue  # waiting for a curator
                 entity = self.redirects.get(row["entity"], row["entity"])
                 self.taken.add(entity)
                 fix = self.link_fixes.get(f"{data.get('snapshot')}/{key}")
@@ -159,32 +169,106 @@ class _Matcher:
         owner = self.papers.by["arxiv"].get(arxiv or "")
         return owner is not None and owner != entity
 
-    def _remember(self, row: SourceRow, entity: str, snapshot: str) -> None:
+    def _remember(self, row: SourceRow, entity: str | None, snapshot: str) -> None:
+        if entity is None:
+            return  # waiting for a curator: it vouches for nothing yet
         if row.kind == "dataset":
             if row.listed.get("name"):
                 self.datasets.setdefault(normalize.name_key(row.listed["name"]), entity)
             return
         if row.kind == "model":
             return
-        arxiv, doi, title = _identity(row, self.link_fixes.get(f"{snapshot}/{row.key}"))
-        if self._corrected_away(entity, arxiv):
-            arxiv = None
+        fix = self.link_fixes.get(f"{snapshot}/{row.key}")
+        arxiv, doi, title = _identity(row, fix)
+        if self._corrected_away(entity, arxiv) or (fix is None and self._names_another(row)):
+            arxiv = doi = None  # the link is another paper's record: it says nothing of this one
         self.papers.add(entity, arxiv, doi, title)
 
-    def match(self, snapshot: str, row: SourceRow) -> str:
+    def _names_another(self, row: SourceRow) -> str | None:
+        link = resolve.web_link(row.listed.get("link"))
+        key = normalize.entity_key(link) if link else None
+        return self.owners.names_another(key, row.listed.get("title"))
+
+    def match(self, snapshot: str, row: SourceRow) -> str | None:
         previous = ((self.existing.get(snapshot) or {}).get("rows") or {}).get(row.key)
         fix = self.link_fixes.get(f"{snapshot}/{row.key}")
-        if previous and _same_row(previous, row) and fix is None:
-            entity = str(self.redirects.get(previous["entity"], previous["entity"]))
+        other = self._names_another(row) if fix is None and row.kind != "dataset" else None
+        entity: str | None
+        if previous and _same_row(previous, row) and fix is None and previous.get("entity"):
+            if other is None or previous.get("other_record"):
+                entity = str(self.redirects.get(previous["entity"], previous["entity"]))
+            else:
+                entity = self.paper(snapshot, row, fix, other)
         elif row.kind == "model":
             entity = self.model(resolve.model_name(row.listed) or row.key)
         elif row.kind == "dataset":
             entity = self.dataset(row)
         else:
-            entity = self.papers.find(*_identity(row, fix)) or self.mint(row, fix)
+            entity = self.paper(snapshot, row, fix, other)
+        if other is not None:
+            owner = self.papers.find(*_identity(row, fix)[:2], None)
+            self.note(snapshot, row, other_record=owner or other)
+            self.note(
+                snapshot,
+                row,
+                issue=f"its link is the record of another paper ({owner or other!r}, titled "
+                f"{other!r}); the row is kept apart from it",
+            )
         self._remember(row, entity, snapshot)
         self.new_names_of(row)
         return entity
+
+    def paper(
+        self, snapshot: str, row: SourceRow, fix: str | None, other: str | None
+    ) -> str | None:
+        """A paper row's entity: by identifier, by title, by a near-identical title, or a new
+        key; None while a curator decides an uncertain match."""
+        arxiv, doi, title = _identity(row, fix)
+        if other is not None:
+            arxiv = doi = None  # its link belongs to another paper
+        if found := self.papers.find(arxiv, doi, title):
+            return found
+        link = fix or resolve.web_link(row.listed.get("link"))
+        title_only = link is None or other is not None
+        if title and title_only and (near := self.near(snapshot, row, title)):
+            return near if near != "pending" else None
+        return self.mint(row, fix if other is None else None, keyed_by_link=other is None)
+
+    def near(self, snapshot: str, row: SourceRow, title: str) -> str | None:
+        """A title-only row's paper by a near-identical title, or by a curator's decision;
+        "pending" when it is close but not sure."""
+        decided = self.decisions.get(normalize.title_key(title))
+        if decided is not None:
+            if decided.get("same_as"):
+                return str(self.redirects.get(decided["same_as"], decided["same_as"]))
+            return None  # distinct: a paper of its own
+        found = identity.nearest(title, self.papers.by["title"])
+        if found is None:
+            return None
+        if found.score >= identity.NEAR_SAME:
+            self.note(
+                snapshot,
+                row,
+                issue=f"matched to {found.entity!r} by a near-identical title "
+                f"({found.score:.2f}): {found.title!r}",
+            )
+            return found.entity
+        self.note(snapshot, row, candidates=[found.entity])
+        self.note(
+            snapshot,
+            row,
+            issue=f"uncertain match: its title is {found.score:.2f} alike to {found.entity!r}'s "
+            f"({found.title!r}); decide in matches.yaml",
+        )
+        return "pending"
+
+    def note(self, snapshot: str, row: SourceRow, **facts: Any) -> None:
+        record = self.extra.setdefault(snapshot, {}).setdefault(row.key, {})
+        for name, value in facts.items():
+            if name == "issue":
+                record.setdefault("issues", []).append(value)
+            else:
+                record[name] = value
 
     def dataset(self, row: SourceRow) -> str:
         name = row.listed.get("name") or row.key
@@ -214,10 +298,10 @@ class _Matcher:
         (self.new_models if kind == "model" else self.new_venues)[key] = {"label": name}
         return key
 
-    def mint(self, row: SourceRow, link_fix: str | None = None) -> str:
+    def mint(self, row: SourceRow, link_fix: str | None = None, keyed_by_link: bool = True) -> str:
         link = link_fix or resolve.web_link(row.listed.get("link"))
         for candidate in (
-            normalize.entity_key(link) if link else None,
+            normalize.entity_key(link) if link and keyed_by_link else None,
             slugify(self.names.paper_name(row.listed.get("name")) or "")
             if row.kind == "paper"
             else None,
@@ -294,7 +378,6 @@ def sync(
     }
     existing = _existing_rows(catalog_dir)
     before = _safe_load(catalog_dir)
-    matcher = _Matcher(curated, existing)
     report = SyncReport(dry_run=dry_run)
     texts: dict[str, str] = {}
     vendored: dict[str, bytes] = {}
@@ -302,12 +385,16 @@ def sync(
         target = registry[new.list_id]["snapshots"][f"{new.list_id}-{new.commit[:7]}"]["file"]
         if (project / target).resolve() != new.file.resolve():
             vendored[target] = new.file.read_bytes()
-    entities: dict[str, dict[str, str]] = {}  # snapshot -> row key -> entity
+    readings = {}
     for snap_id, (list_id, snap) in snapshots.items():
         path = project / snap["file"]
         if snap["file"] in vendored:
             path = new.file if new is not None else path
-        reading = read_snapshot(path, registry[list_id]["reader"], shown_as=snap["file"])
+        readings[snap_id] = read_snapshot(path, registry[list_id]["reader"], shown_as=snap["file"])
+    matcher = _Matcher(curated, existing, _owners(registry, existing, readings, snapshots))
+    entities: dict[str, dict[str, str | None]] = {}  # snapshot -> row key -> entity
+    for snap_id, (_, snap) in snapshots.items():
+        reading = readings[snap_id]
         before_names = set(matcher.new_venues) | set(matcher.new_models)
         matched = [(row, matcher.match(snap_id, row)) for row in reading.rows]
         if new is not None and snap_id == f"{new.list_id}-{new.commit[:7]}":
@@ -316,7 +403,7 @@ def sync(
         report.snapshots[snap_id] = len(matched)
         report.findings[snap_id] = reading.findings
         texts[f"{rows.ROWS_DIR}/{snap_id}.yaml"] = rows.dump(
-            rows.document(snap_id, matched), snap["file"]
+            rows.document(snap_id, matched, matcher.extra.get(snap_id)), snap["file"]
         )
     _add_names(docs, matcher, report)
     _merge_orphans(docs, existing, entities, matcher, report)
@@ -332,6 +419,32 @@ def sync(
     report.vendored = sorted(vendored)
     _diff(before, after, report)
     return report
+
+
+def _owners(
+    registry: Mapping[str, Any],
+    existing: Mapping[str, Any],
+    readings: Mapping[str, Any],
+    snapshots: Mapping[str, tuple[str, Any]],
+) -> identity.Owners:
+    """Every paper row's vote for the title its link's identifier belongs to: the rows
+    being read now, and the rows of the snapshots not read again."""
+    list_of = {snap: lid for lid, entry in registry.items() for snap in entry["snapshots"]}
+    votes: list[tuple[str, str | None, str | None]] = []
+    for snap_id, data in existing.items():
+        if snap_id in readings:
+            continue
+        for row in (data.get("rows") or {}).values():
+            if row["kind"] in resolve.PAPER_KINDS and not row.get("other_record"):
+                listed = row.get("listed") or {}
+                link = resolve.web_link(listed.get("link"))
+                votes.append((list_of.get(snap_id, snap_id), link, listed.get("title")))
+    for snap_id, reading in readings.items():
+        for row in reading.rows:
+            if row.kind in resolve.PAPER_KINDS:
+                link = resolve.web_link(row.listed.get("link"))
+                votes.append((snapshots[snap_id][0], link, row.listed.get("title")))
+    return identity.vote_rows(votes)
 
 
 def _write(
@@ -404,6 +517,7 @@ def _curated_docs(catalog_dir: Path) -> dict[str, Any]:
         "datasets",
         "corrections",
         "model-readings",
+        "matches",
     ):  # what matching reads (names, corrections, keys) and what sync writes
         path = catalog_dir / file_name(name)
         if path.exists():
@@ -532,7 +646,7 @@ def _rekey(
 def _merge_orphans(
     docs: dict[str, Any],
     existing: Mapping[str, Any],
-    entities: Mapping[str, Mapping[str, str]],
+    entities: Mapping[str, Mapping[str, str | None]],
     matcher: _Matcher,
     report: SyncReport,
 ) -> None:
@@ -542,17 +656,16 @@ def _merge_orphans(
     after: set[str] = set()
     for snap_id, data in existing.items():
         if snap_id not in entities:
-            after |= {str(r["entity"]) for r in (data.get("rows") or {}).values()}
+            after |= {str(r["entity"]) for r in (data.get("rows") or {}).values() if r["entity"]}
     for rows_of in entities.values():
-        after |= set(rows_of.values())
+        after |= {e for e in rows_of.values() if e is not None}
     targets: dict[str, set[str]] = {}
     for snap_id, rows_of in entities.items():
         for key, row in ((existing.get(snap_id) or {}).get("rows") or {}).items():
             old = matcher.redirects.get(row["entity"], row["entity"])
-            if old not in after and key in rows_of and row["kind"] in resolve.PAPER_KINDS:
-                targets.setdefault(old, set()).add(
-                    matcher.redirects.get(rows_of[key], rows_of[key])
-                )
+            new = rows_of.get(key)
+            if old and old not in after and new and row["kind"] in resolve.PAPER_KINDS:
+                targets.setdefault(old, set()).add(matcher.redirects.get(new, new))
     papers = docs["papers"]
     for old, into in sorted(targets.items()):
         if len(into) != 1:

@@ -162,6 +162,15 @@ def rows_from_markdown(path: Path) -> tuple[list[LintRow], list[Finding]]:
     return rows, findings
 
 
+def _own_claims(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A row's cells, less a link that is another paper's record (its issue says so): the
+    identity rules judge what the row says of its own paper."""
+    listed = record.get("listed") or {}
+    if record.get("other_record"):
+        return {k: v for k, v in listed.items() if k != "link"}
+    return listed
+
+
 def rows_from_catalog(catalog: Catalog) -> list[LintRow]:
     """Rows rebuilt from every entry's provenance, in source-list order, so that "first"
     means the same row as it does when linting the list itself."""
@@ -180,7 +189,7 @@ def rows_from_catalog(catalog: Catalog) -> list[LintRow]:
                         record["section"],
                         record["row"],
                         kind,
-                        _cells(record.get("listed") or {}),
+                        _cells(_own_claims(record)),
                         key,
                         record.get("line"),
                         record["source"],
@@ -560,6 +569,10 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     ),
     "duplicate-title": "Two rows give the same title under different identifiers.",
     "conflict-decision": "A conflict's decided value is not the value the graph holds.",
+    "uncertain-match": (
+        "A row's title is close to a paper's but not close enough to be sure: it waits for a "
+        "curator's decision in matches.yaml."
+    ),
     "title-debris": (
         "A title carries a URL, a separator or an author, venue or year tail: a misreading."
     ),
@@ -590,7 +603,13 @@ RULE_DESCRIPTIONS: dict[str, str] = {
 # Findings that come from elsewhere than the row rules: readers (malformed rows) and the
 # check of corrections against the rows.
 OTHER_RULES = frozenset(
-    {"malformed-row", "stale-correction", "obsolete-correction", "conflict-decision"}
+    {
+        "malformed-row",
+        "stale-correction",
+        "obsolete-correction",
+        "conflict-decision",
+        "uncertain-match",
+    }
 )
 
 
@@ -832,6 +851,20 @@ def lint_catalog(catalog: Catalog) -> Report:
             )
         )
     findings += _undecided_conflicts(corrections_module.apply(catalog))
+    findings += [
+        Finding(
+            "uncertain-match",
+            "error",
+            row.file,
+            row.yaml_line,
+            f"{row.snapshot.id} {row.key}",
+            f"title {row.listed.get('title')!r} is close to {', '.join(row.candidates)} but "
+            "not close enough to be sure; the row waits, in no paper",
+            "say in matches.yaml whether it is the same paper (same_as) or another "
+            "(distinct_from), then sync",
+        )
+        for row in catalog.pending
+    ]
     known = set(catalog.get("papers")) | set(catalog.get("datasets")) | set(catalog.get("models"))
     for key, acceptance in catalog.entries("accepted"):
         if catalog.canonical("papers", acceptance["entity"]) not in known:

@@ -444,8 +444,9 @@ class EntryReader:
     def _title(self, paper: Link | None) -> None:
         lead = self.parts.lead
         text = _lead_text(lead)
-        if name := _LEADING_NAME.match(text):
-            self._name(name.group("name"))
+        name = _LEADING_NAME.match(text)
+        if name and text[name.end() :].strip() and not _YEARISH.search(name.group("name")):
+            self._name(name.group("name"))  # "(LLMRank) Title…"; "(NeurIPS'23)" is a venue
             text = text[name.end() :]
         if label := _LABEL_PREFIX.match(text):
             text = text[label.end() :]
@@ -508,7 +509,7 @@ class EntryReader:
         code spans (``Arxiv(2025)``, ``ECIR 2024.``, ``| SIGIR | 2024``, ``(NeurIPS'23)``,
         ``Source: arXiv | Published: 2025-10-31``)."""
         title = self.listed.get("title")
-        rest = self.rest
+        rest = re.split(r"\[\[|\]\(", self.rest, maxsplit=1)[0]  # not a broken link's text
         if not title:
             rest = ""  # without a title, nothing says where the title ends and a venue begins
         if title and clean_title(rest).lower().startswith(title.lower()[:20]):
@@ -617,6 +618,11 @@ def _titled_link(link: Link) -> bool:
     role = link_role(link)
     pdf = role == "other" and link.href.lower().split("?")[0].endswith(".pdf")
     return (role in ("empty", "local") or pdf) and reads_as_title(link.text)
+
+
+def authors_like(text: str) -> bool:
+    """Authors as lists write them: ``Zhang et al.`` or a list of personal names."""
+    return bool(_ET_AL.search(text)) or _names_list(text)
 
 
 def _short_name(span: str) -> bool:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from llm4rec_kg.readers import cells as cells_module
 from llm4rec_kg.readers import entries, normalize
 from llm4rec_kg.readers.markdown import Cell, Document, Item, Row, Table
 
@@ -251,6 +252,7 @@ class _TableReader:
     def __init__(self, table: Table, reading: Reading) -> None:
         self.table = table
         self.reading = reading
+        self.issues: list[str] = []
         self.meanings = _by_content(table, [column_meaning(h) for h in table.columns])
         self.kind = table_kind(self.meanings, table.headings)
         self.title_column = "title" if "title" in self.meanings else "name"
@@ -315,7 +317,9 @@ class _TableReader:
                 issues.append(
                     f"nested or broken link in the {meaning} cell; its links are not used"
                 )
+        self.issues = []  # what reading the cells finds, for this row
         listed = self.listed(cells)
+        issues += self.issues
         if not listed:
             self.reading.findings.append(ReadFinding(row.line, "row has no cells; skipped"))
             return
@@ -364,32 +368,67 @@ class _TableReader:
         link_cell = cells.get("link", Cell(""))
         code = cells.get("code", Cell(""))
         name = cells.get("name") if self.title_column == "title" or names_only else None
+        venue = _text(cells.get("venue", Cell("")))
+        publication = _text(cells.get("publication", Cell("")))
+        if venue and publication is None and cells_module.publication(venue).year is not None:
+            venue, publication = None, venue  # "CIKM 2024" in a Venue column
+        link = _paper_href(title) or _trusted(link_cell) or _trusted(title)
         return {
             "name": _text(name) if name is not None else None,
-            "title": _title_text(title),
-            "link": _paper_href(title) or _trusted(link_cell) or _trusted(title),
-            "venue": _text(cells.get("venue", Cell(""))),
+            "title": _title_text(title, self.issues),
+            "link": link or _recovered(cells, self.issues),
+            "venue": venue,
             "year": _text(cells.get("year", Cell(""))),
-            "publication": _text(cells.get("publication", Cell(""))),
+            "publication": publication,
             "code": _trusted(code) or _text(code),  # a broken cell keeps its text
             "code_label": code.links[0].text if code.links and not code.broken else None,
             "llm": _text(cells.get("llm", Cell(""))),
             "tuning": _text(cells.get("tuning", Cell(""))),
             "date": _text(cells.get("date", Cell(""))),
             "group": _text(cells.get("group", Cell(""))),
-            "authors": _text(cells.get("authors", Cell(""))),
+            "authors": _text(cells.get("authors", Cell(""))) or _authors_below(title),
             "citation": _citation(cells.get("citation", Cell(""))),
         }
 
 
-def _title_text(cell: Cell) -> str | None:
-    """A title cell's title: its link's text when that reads as a title, else its first
-    line (a ``<br>`` may put authors below it), as listed."""
+def _title_text(cell: Cell, issues: list[str]) -> str | None:
+    """A title cell's title: its link's text when that reads as a title (the title inside
+    a citation used as link text), else its first line (a ``<br>`` may put authors below
+    it), as listed. A cell with a nested link gives a title only when it reads as one."""
+    if cell.broken:
+        return cell.text if entries.reads_as_title(cell.text) else None
     if cell.links and cell.links[0].text and not entries.is_label(cell.links[0].text):
+        if found := entries.citation_title(cell.links[0].text):
+            issues.append("the title cell's link text is a citation; its title is read")
+            return found
         return cell.links[0].text
     if len(cell.lines) > 1 and entries.reads_as_title(cell.lines[0]):
         return cell.lines[0]
     return _text(cell)
+
+
+def _authors_below(cell: Cell) -> str | None:
+    """Authors on the lines below a title (``Title<br>Chen et al.``)."""
+    for line in cell.lines[1:]:
+        if entries.authors_like(line):
+            return line.strip(" .")
+    return None
+
+
+def _recovered(cells: Mapping[str, Cell], issues: list[str]) -> str | None:
+    """A paper's address written in a row's text outside any link (``[[Link(url)``), when
+    the row writes out exactly one; two different papers are ambiguous, and neither is used."""
+    found = {
+        normalize.entity_key(url): url
+        for cell in cells.values()
+        for url in entries.recovered_links(cell)
+        if normalize.identify(url) is not None
+    }
+    if len(found) != 1:
+        return None
+    (url,) = found.values()
+    issues.append(f"malformed link: recovered {url} from the text")
+    return url
 
 
 def _paper_href(cell: Cell) -> str | None:
