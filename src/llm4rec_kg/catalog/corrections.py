@@ -67,7 +67,14 @@ def check(catalog: Catalog) -> list[Problem]:
         where = catalog.locations.get(("corrections", key))
         file, line = (where.file, where.line) if where else ("corrections.yaml", None)
         field = correction["field"]
-        if message := _value_problem(field, correction.get("corrected"), catalog):
+        set_aside = (
+            field in resolve.CLAIM_CORRECTED
+            and correction.get("corrected") is None
+            and correction.get("listed") is not None
+        )  # null sets the named claims aside; the other rows' claims still count
+        if not set_aside and (
+            message := _value_problem(field, correction.get("corrected"), catalog)
+        ):
             problems.append(Problem(file, line, key, "corrected", message))
         entity = catalog.canonical("papers", correction["entity"])
         entry = catalog.get("papers").get(entity)

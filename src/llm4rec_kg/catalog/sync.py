@@ -250,14 +250,14 @@ class _Matcher:
                 snapshot,
                 row,
                 issue=f"matched to {found.entity!r} by a near-identical title "
-                f"({found.score:.2f}): {found.title!r}",
+                f"({found.score:.3f}): {found.title!r}",
             )
             return found.entity
         self.note(snapshot, row, candidates=[found.entity])
         self.note(
             snapshot,
             row,
-            issue=f"uncertain match: its title is {found.score:.2f} alike to {found.entity!r}'s "
+            issue=f"uncertain match: its title is {found.score:.3f} alike to {found.entity!r}'s "
             f"({found.title!r}); decide in matches.yaml",
         )
         return "pending"
