@@ -223,6 +223,7 @@ def test_shacl_checks_the_graph_itself(real_build: pipeline.BuildResult) -> None
 
     tallrec = URIRef("https://w3id.org/llm4rec/paper/arxiv-2305.00447")
     broken = {t for t in real_build.graph if t[:2] != (tallrec, DCTERMS.title)}
+    broken.add((tallrec, DCTERMS.title, Literal("")))  # a title, if any, is not empty
     broken.add((tallrec, L4R.usesModel, URIRef("https://w3id.org/llm4rec/venue/arxiv")))
     messages = sorted(p.field or "" for p in shacl.validate_graph(Triples(broken), {}))
     assert messages == ["dcterms:title", "l4r:usesModel"]

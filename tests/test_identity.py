@@ -31,6 +31,19 @@ def _rows(catalog: Path, snapshot: str) -> dict[str, dict]:  # type: ignore[type
     return data["rows"]
 
 
+TWO_PAPERS = (
+    "- [Ranking with Language Models Today](https://arxiv.org/abs/2401.00101)\n"
+    "- [Other Paper About Things Here](https://arxiv.org/abs/2401.00102)\n- [q](#q)\n"
+)
+
+
+def _kp_row(venue: str) -> str:
+    return (
+        "| KP | [Knowledge Prompting for Sequences](https://arxiv.org/abs/2308.08459) "
+        f"| {venue} | 2023 |\n"
+    )
+
+
 P5 = "Recommendation as Language Processing: A Unified Pretrain, Personalized Prompt Paradigm"
 PEPLER = "Personalized Prompt Learning for Explainable Recommendation Systems"
 
@@ -163,7 +176,8 @@ def test_the_thresholds_are_the_documented_ones() -> None:
 def test_a_models_name_is_not_a_papers_short_name(tmp_path: Path) -> None:
     text = (
         "| Name | Paper | LLM |\n| --- | --- | --- |\n"
-        "| ChatGPT | [Is ChatGPT a Good Recommender for Everyone](https://arxiv.org/abs/2304.10149) | ChatGPT |\n"
+        "| ChatGPT | [Is ChatGPT a Good Recommender for Everyone]"
+        "(https://arxiv.org/abs/2304.10149) | ChatGPT |\n"
     )
     catalog = register(
         tmp_path / "p", {"l": [("aaaaaaa", "2024-01-01", _list(tmp_path, "l.md", text))]}
@@ -177,14 +191,12 @@ def test_a_correction_decides_only_the_claims_it_names(tmp_path: Path) -> None:
     a = _list(
         tmp_path,
         "a.md",
-        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n"
-        "| KP | [Knowledge Prompting for Sequences](https://arxiv.org/abs/2308.08459) | ACM | 2023 |\n",
+        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n" + _kp_row("ACM"),
     )
     b = _list(
         tmp_path,
         "b.md",
-        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n"
-        "| KP | [Knowledge Prompting for Sequences](https://arxiv.org/abs/2308.08459) | WWW | 2023 |\n",
+        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n" + _kp_row("WWW"),
     )
     catalog = register(
         tmp_path / "p", {"a": [("aaaaaaa", "2024-01-02", a)], "b": [("bbbbbbb", "2024-01-01", b)]}
@@ -206,14 +218,12 @@ def test_lint_finds_a_conflict_whose_decision_the_graph_does_not_hold(tmp_path: 
     a = _list(
         tmp_path,
         "a.md",
-        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n"
-        "| KP | [Knowledge Prompting for Sequences](https://arxiv.org/abs/2308.08459) | SIGIR | 2023 |\n",
+        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n" + _kp_row("SIGIR"),
     )
     b = _list(
         tmp_path,
         "b.md",
-        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n"
-        "| KP | [Knowledge Prompting for Sequences](https://arxiv.org/abs/2308.08459) | WWW | 2023 |\n",
+        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n" + _kp_row("WWW"),
     )
     catalog = register(
         tmp_path / "p", {"a": [("aaaaaaa", "2024-01-02", a)], "b": [("bbbbbbb", "2024-01-01", b)]}
@@ -277,7 +287,7 @@ def test_two_commits_of_one_day_are_two_files(small_catalog: Path, tmp_path: Pat
     first = _list(
         tmp_path,
         "v1.md",
-        "- [Ranking with Language Models Today](https://arxiv.org/abs/2401.00101)\n- [Other Paper About Things Here](https://arxiv.org/abs/2401.00102)\n- [q](#q)\n",
+        TWO_PAPERS,
     )
     second = _list(
         tmp_path,
@@ -309,7 +319,7 @@ def test_a_failed_write_leaves_no_vendored_file(
     path = _list(
         tmp_path,
         "v.md",
-        "- [Ranking with Language Models Today](https://arxiv.org/abs/2401.00101)\n- [Other Paper About Things Here](https://arxiv.org/abs/2401.00102)\n- [q](#q)\n",
+        TWO_PAPERS,
     )
     with pytest.raises(OSError):
         sync(

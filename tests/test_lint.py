@@ -87,6 +87,10 @@ CASES: dict[str, tuple[str, str]] = {
         HEAD + row(),
     ),
     "year-before-arxiv": (HEAD + row(year="2021"), HEAD + row(year="2023")),
+    "title-debris": (
+        HEAD + row(title="Alpha Ranking Models, Zhang et al."),
+        HEAD + row(title="Alpha Ranking Models: Zhang's Method"),
+    ),
     "mojibake": (
         HEAD + row(title="CafÃ© recommendations"),
         HEAD + row(title="Café recommendations"),

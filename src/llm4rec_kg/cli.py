@@ -400,9 +400,12 @@ def sync(
             )
         from llm4rec_kg.catalog import history
 
-        def shown(found: history.Commit, report: sync_module.SyncReport) -> None:
+        def shown(found: history.Commit, report: sync_module.SyncReport | None) -> None:
             click.echo(f"== {found.sha[:7]} ({found.date})")
-            click.echo(sync_module.render(report, catalog_dir))
+            if report is None:
+                click.echo("passed over: this version links nothing")
+            else:
+                click.echo(sync_module.render(report, catalog_dir))
 
         reports = history.sync_history(
             catalog_dir,

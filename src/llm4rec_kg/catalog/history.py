@@ -16,7 +16,7 @@ from pathlib import Path
 
 from llm4rec_kg.catalog import sync as sync_module
 from llm4rec_kg.catalog import yamlio
-from llm4rec_kg.errors import SourceError, UsageError
+from llm4rec_kg.errors import InvalidDataError, SourceError, UsageError
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,11 @@ def commits(repo: Path, path: str) -> list[Commit]:
     return found
 
 
+def _lists_anything(file: Path) -> bool:
+    """Whether a version of a list links anything at all."""
+    return "http" in file.read_text(encoding="utf-8", errors="replace")
+
+
 @contextmanager
 def _clone(source: str) -> Iterator[Path]:
     local = Path(source)
@@ -80,11 +85,13 @@ def sync_history(
     licence: str | None = None,
     accept: str | None = None,
     dry_run: bool = False,
-    progress: Callable[[Commit, sync_module.SyncReport], None] | None = None,
+    progress: Callable[[Commit, sync_module.SyncReport | None], None] | None = None,
 ) -> list[sync_module.SyncReport]:
     """Register and sync, in order, each commit of ``source`` that changed ``path`` and is
     not registered yet. Stops at the first commit that fails, with what came before it
-    written (each commit is its own transaction)."""
+    written (each commit is its own transaction). A version that links nothing at all (a
+    list's first commit, a heading only) is passed over, and ``progress`` hears of it with
+    no report."""
     registry = yamlio.plain(yamlio.load_for_edit(catalog_dir / "sources.yaml")) or {}
     known = {
         str(s.get("commit")) for s in (registry.get(list_id) or {}).get("snapshots", {}).values()
@@ -113,7 +120,15 @@ def sync_history(
                 accept,
                 path,
             )
-            report = sync_module.sync(catalog_dir, (), new, dry_run)
+            try:
+                report = sync_module.sync(catalog_dir, (), new, dry_run)
+            except InvalidDataError as err:
+                if err.stage != "read" or _lists_anything(file):
+                    raise
+                # The list's first commits may hold only a heading: nothing to register.
+                if progress is not None:
+                    progress(commit, None)
+                continue
             reports.append(report)
             known.add(commit.sha[:7])
             if progress is not None:

@@ -618,15 +618,17 @@ def run_rules(rows: list[LintRow], aliases: Aliases) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.where, f.message))
 
 
-def file_findings(path: Path, row_lines: set[int]) -> list[Finding]:
-    """Encoding damage on lines outside table rows (a news line, a heading); the rows
-    themselves are judged cell by cell by the mojibake rule."""
+def file_findings(path: Path, row_cells: Mapping[int, str]) -> list[Finding]:
+    """Encoding damage outside the rows' cells (a news line, a heading, the emoji before a
+    paragraph entry); the cells themselves are judged one by one by the mojibake rule."""
     import ftfy.badness
 
     findings = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if number not in row_lines and ftfy.badness.is_bad(line):
+        if ftfy.badness.is_bad(line):
             bad = next((w for w in line.split() if ftfy.badness.is_bad(w)), line.strip())
+            if bad.strip("[]()*_|`'\"<>.,;:") in row_cells.get(number, ""):
+                continue  # in a cell: the mojibake rule reports it, on its column
             findings.append(
                 Finding(
                     "mojibake",
@@ -770,8 +772,12 @@ def lint_markdown(paths: list[Path], catalog: Catalog | None) -> Report:
     findings = []
     for path in paths:
         rows, read = rows_from_markdown(path)
-        row_lines = {row.line for row in rows if row.line is not None}
-        findings += run_rules(rows, aliases) + read + file_findings(path, row_lines)
+        row_cells = {
+            row.line: " ".join(v for v in row.cells.values() if v)
+            for row in rows
+            if row.line is not None
+        }
+        findings += run_rules(rows, aliases) + read + file_findings(path, row_cells)
     return Report(sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.message)))
 
 

@@ -140,9 +140,15 @@ _URL_TEXT = re.compile(r"https?://[^\s)\]>\"'`]+")
 _LOOKS_LIKE_URL = re.compile(r"^(?:https?://|www\.)|^[\w-]+(?:\.[\w-]+)+/\S*$", re.IGNORECASE)
 _LEAD_MARKS = re.compile(r"^[^\w\"“'‘(\[]+")  # check marks, emoji, bullets before the text
 _LEADING_NAME = re.compile(r"^\((?P<name>[^()]{1,40})\)\s*")
+# Citations used as link text. APA: "Xi, Y., Liu, W., ... & Yu, Y. (2023). Title. Venue.";
+# GB/T 7714: "Mysore S, McCallum A, Zamani H. Title[J]. arXiv preprint, 2023."
 _CITATION = re.compile(
-    r"^(?P<authors>(?:[^().]{0,60}?[A-Z]\.\s*,?\s*(?:&\s*|and\s+)?){1,})"
-    r"(?:et al\.\s*)?\((?P<year>(?:19|20)\d\d)[a-z]?\)\.\s*(?P<title>[^.?!]{8,}[.?!]?)"
+    r"^(?P<authors>[^()]{0,400}?[A-Z]\.[^()]{0,400}?)\((?P<year>(?:19|20)\d\d)[a-z]?\)\.\s*"
+    r"(?P<title>[^.?!]{8,}[.?!]?)"
+)
+_CITATION_GB = re.compile(
+    r"^(?P<authors>(?:[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)*\s[A-Z]{1,3},\s*)*[A-Z][\w'’-]+"
+    r"(?:\s[A-Z][\w'’-]+)*\s[A-Z]{1,3}(?:,\s*et al)?\.)\s*(?P<title>.{8,}?)\s*\[[A-Z]{1,2}\]"
 )
 _ET_AL = re.compile(r"\b[\w'’-]+(?:\s+[\w'’-]+)?\s+et\s+al\.?", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[|｜]\s*|\s+[—–]\s+|\s+-\s+(?=\S)|\[\[|\s*\*\*\s*$")
@@ -254,7 +260,7 @@ def reads_as_title(text: str) -> bool:
         return False
     if normalize.arxiv_in_text(text) and len(text) < 30:
         return False
-    if re.fullmatch(r"[\d.\svV/-]+", text) or _CITATION.match(text):
+    if re.fullmatch(r"[\d.\svV/-]+", text) or citation_title(text):
         return False
     bare = _ASIDES.sub(" ", text)  # "EAGER（浙大 × 华为）" is a name with an aside
     words = bare.split()
@@ -263,8 +269,10 @@ def reads_as_title(text: str) -> bool:
 
 
 def citation_title(text: str) -> str | None:
-    """The title inside an APA-style citation used as link text: after "(2023). "."""
-    match = _CITATION.match(" ".join(text.split()))
+    """The title inside a citation used as link text (APA: after "(2023). "; GB/T 7714:
+    before "[J]")."""
+    text = " ".join(text.split())
+    match = _CITATION.match(text) or _CITATION_GB.match(text)
     return clean_title(match.group("title")) if match else None
 
 
@@ -344,6 +352,18 @@ def _lead_text(cell: Cell) -> str:
     return " ".join(text.split())
 
 
+def named_in_text(found: dict[str | None, str], text: str) -> dict[str | None, str]:
+    """Of several papers' addresses, the one the text names by its arXiv id, when it names
+    exactly one of them; else all of them (ambiguous)."""
+    if len(found) <= 1:
+        return found
+    cited = {
+        f"arxiv-{i}" for i in re.findall(rf"arxiv\s*[:：]\s*({normalize.ARXIV_NEW})", text, re.I)
+    }
+    chosen = {k: v for k, v in found.items() if k in cited}
+    return chosen if len(chosen) == 1 else found
+
+
 def recovered_links(cell: Cell) -> list[str]:
     """Web addresses written in a cell's text outside any link (a malformed ``[[Link(url)``
     or an unclosed bracket)."""
@@ -392,9 +412,13 @@ class EntryReader:
 
     def _unambiguous(self, cell: Cell) -> list[Link]:
         """From a cell with a nested or broken link: its code links, and its paper links
-        when they all name one paper; what is ambiguous is not used."""
+        when they all name one paper (or the text names one of them: "arXiv:2307.14225");
+        what is ambiguous is not used."""
         papers = [lk for lk in cell.links if link_role(lk) == "paper"]
-        named = {normalize.entity_key(lk.href) for lk in papers}
+        named = set(
+            named_in_text({normalize.entity_key(lk.href): lk.href for lk in papers}, cell.text)
+        )
+        papers = [lk for lk in papers if normalize.entity_key(lk.href) in named]
         kept = [lk for lk in cell.links if link_role(lk) == "code"]
         if len(named) == 1:
             kept.insert(0, papers[0])

@@ -12,6 +12,7 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
+ARXIV_NEW = _ARXIV_NEW  # a new-style arXiv id, as a pattern
 _ARXIV_OLD = r"[a-z][a-z.-]+/\d{7}"
 _ARXIV_URL = re.compile(
     rf"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<id>{_ARXIV_NEW}|{_ARXIV_OLD})"

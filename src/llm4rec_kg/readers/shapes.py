@@ -396,6 +396,9 @@ def _title_text(cell: Cell, issues: list[str]) -> str | None:
     a citation used as link text), else its first line (a ``<br>`` may put authors below
     it), as listed. A cell with a nested link gives a title only when it reads as one."""
     if cell.broken:
+        if found := entries.citation_title(cell.text):
+            issues.append("the title cell's text is a citation; its title is read")
+            return found
         return cell.text if entries.reads_as_title(cell.text) else None
     if cell.links and cell.links[0].text and not entries.is_label(cell.links[0].text):
         if found := entries.citation_title(cell.links[0].text):
@@ -421,9 +424,11 @@ def _recovered(cells: Mapping[str, Cell], issues: list[str]) -> str | None:
     found = {
         normalize.entity_key(url): url
         for cell in cells.values()
-        for url in entries.recovered_links(cell)
+        for url in [*entries.recovered_links(cell), *(lk.href for lk in cell.links)]
+        if cell.broken or url not in {lk.href for lk in cell.links}
         if normalize.identify(url) is not None
     }
+    found = entries.named_in_text(found, " ".join(c.text for c in cells.values()))
     if len(found) != 1:
         return None
     (url,) = found.values()
