@@ -360,7 +360,7 @@ def named_in_text(found: dict[str | None, str], text: str) -> dict[str | None, s
     cited = {
         f"arxiv-{i}" for i in re.findall(rf"arxiv\s*[:：]\s*({normalize.ARXIV_NEW})", text, re.I)
     }
-    chosen = {k: v for k, v in found.items() if k in cited}
+    chosen: dict[str | None, str] = {k: v for k, v in found.items() if k in cited}
     return chosen if len(chosen) == 1 else found
 
 
