@@ -394,3 +394,28 @@ def test_a_lists_history_replays_in_order_and_again_changes_nothing(
 def test_a_history_of_a_new_list_needs_its_title(small_catalog: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--title and --repository"):
         sync_history(small_catalog, "nope", str(tmp_path), "README.md")
+
+
+def test_a_conflict_a_newer_list_settles_keeps_its_iri_as_a_redirect(tmp_path: Path) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCTERMS
+
+    from llm4rec_kg import pipeline
+
+    head = "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n"
+    a = _list(tmp_path, "a.md", head + _kp_row("SIGIR"))
+    b = _list(tmp_path, "b.md", head + _kp_row("WWW"))
+    catalog = register(
+        tmp_path / "p", {"a": [("aaaaaaa", "2024-01-02", a)], "b": [("bbbbbbb", "2024-01-01", b)]}
+    )
+    sync(catalog)
+    pipeline.build(catalog, tmp_path / "out", record_iris=True)
+    assert "conflict/arxiv-2308.08459-venue" in (catalog / "published-iris.txt").read_text()
+    # The list that said WWW now says SIGIR: the rows agree, the conflict is moot.
+    (catalog.parent / "sources" / "b-2024-01-01.md").write_text(head + _kp_row("SIGIR"))
+    sync(catalog)
+    pipeline.build(catalog, tmp_path / "out", record_iris=True)  # no IRI is lost
+    graph = Graph().parse(tmp_path / "out" / "llm4rec.nt", format="nt")
+    base = "https://w3id.org/llm4rec/"
+    moot = URIRef(base + "conflict/arxiv-2308.08459-venue")
+    assert graph.value(moot, DCTERMS.isReplacedBy) == URIRef(base + "paper/arxiv-2308.08459")

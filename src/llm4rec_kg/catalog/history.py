@@ -59,9 +59,9 @@ def _lists_anything(file: Path) -> bool:
 @contextmanager
 def _clone(source: str) -> Iterator[Path]:
     local = Path(source)
-    if local.exists():
+    if local.is_dir():
         yield local
-        return
+        return  # a clone; a bundle file or a URL is cloned first
     with tempfile.TemporaryDirectory() as tmp:
         try:
             subprocess.run(

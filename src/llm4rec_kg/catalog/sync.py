@@ -375,6 +375,8 @@ def sync(
         for snap_id, snap in sorted(
             registry[list_id]["snapshots"].items(), key=lambda kv: str(kv[1]["date"])
         )
+        # Registering a snapshot reads that snapshot alone: it never rewrites another's rows.
+        if new is None or snap_id == f"{new.list_id}-{new.commit[:7]}"
     }
     existing = _existing_rows(catalog_dir)
     before = _safe_load(catalog_dir)

@@ -7,6 +7,7 @@ has an IRI from a stable key, which keeps N-Triples output stable and diffable.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
@@ -70,6 +71,19 @@ LISTED_PROPERTIES = {
 LANGUAGES = frozenset({"Python", "Java", "C++", "R", "Julia", "Scala", "Go", "Rust"})
 
 
+def _repository_spellings(catalog: Catalog) -> dict[str, normalize.Repository]:
+    """One spelling of each repository, which lists may write in another case
+    (RUCAIBox/iEvaLM-CRS, rucaibox/ievalm-crs): the first in code-point order, which puts
+    the owner's capitals first."""
+    found: dict[str, normalize.Repository] = {}
+    for _, paper in catalog.entries("papers"):
+        for url in paper.get("code_all") or []:
+            repo = normalize.repository(url)
+            if repo is not None and (repo.key not in found or repo.url < found[repo.key].url):
+                found[repo.key] = repo
+    return found
+
+
 def _lit(value: Any) -> Literal:
     # Years, counts, flags and names repeat: one Literal each (making one costs ~13 µs).
     return _literal(type(value).__name__, value)
@@ -97,6 +111,7 @@ class _Builder:
         self.catalog = catalog
         self.mint = mint
         self.rows_done: set[URIRef] = set()
+        self.spelling = _repository_spellings(catalog)
 
     def iri(self, collection: str, key: str) -> URIRef:
         kind = {
@@ -359,6 +374,8 @@ class _Builder:
         if repo is None:
             yield paper, L4R.codeLink, self.mint.iri(url)
             return
+        path = repo.path
+        repo = self.spelling.get(repo.key, repo)  # one spelling per repository
         r = self.mint("repository", *repo.key.split("/"))
         yield from (
             (paper, L4R.code, r),
@@ -370,8 +387,8 @@ class _Builder:
             (r, L4R.owner, _lit(repo.owner)),
             (r, L4R.repositoryName, _lit(repo.name)),
         )
-        if repo.path:
-            yield paper, L4R.codePath, _lit(repo.path)
+        if path:
+            yield paper, L4R.codePath, _lit(path)
         if label in LANGUAGES:
             yield r, SDO.programmingLanguage, _lit(label)
 
@@ -515,4 +532,43 @@ def subjects(catalog: Catalog, mint: Minter) -> dict[URIRef, tuple[str, str]]:
 
 
 def build_graph(catalog: Catalog, mint: Minter) -> Triples:
-    return Triples(triples(catalog, mint))
+    graph = Triples(triples(catalog, mint))
+    settled = list(_settled(catalog, graph, mint))
+    return Triples(itertools.chain(graph, settled)) if settled else graph
+
+
+def _settled(catalog: Catalog, graph: Triples, mint: Minter) -> Iterator[Triple]:
+    """Published IRIs of derived records that a newer list made moot: a conflict the rows
+    no longer have, a model use a list no longer states. Their paper is still there, so
+    each redirects to it by itself; a gone entity still needs a curator (retired.yaml)."""
+    from llm4rec_kg.graph import iris
+
+    minted = iris.minted(graph, mint.base)
+    papers = catalog.get("papers")
+    for path in iris.published(catalog.root):
+        if path in minted:
+            continue
+        kind, _, rest = path.partition("/")
+        owner: str | None = None
+        if kind == "paper" and "/uses/" in rest:
+            owner = rest.split("/uses/", 1)[0]
+            what = "a model use no current list states"
+        elif kind == "conflict":
+            owner = max((k for k in _prefixes(rest) if k in papers), key=len, default=None)
+            what = "a conflict the rows no longer have"
+        if owner is None or f"paper/{owner}" not in minted:
+            continue
+        old = mint.iri(mint.base + path)
+        yield from (
+            (old, DCTERMS.isReplacedBy, mint.iri(f"{mint.base}paper/{owner}")),
+            (old, RDFS.label, _lit(path)),
+            (old, RDFS.comment, _en(f"Published as {what}; the paper it was about.")),
+        )
+
+
+def _prefixes(key: str) -> Iterator[str]:
+    """``arxiv-2202.07371-models`` -> ``arxiv-2202.07371``, ``arxiv``: where a derived key
+    may end its paper's key."""
+    parts = key.split("-")
+    for n in range(len(parts) - 1, 0, -1):
+        yield "-".join(parts[:n])
