@@ -419,3 +419,32 @@ def test_a_conflict_a_newer_list_settles_keeps_its_iri_as_a_redirect(tmp_path: P
     base = "https://w3id.org/llm4rec/"
     moot = URIRef(base + "conflict/arxiv-2308.08459-venue")
     assert graph.value(moot, DCTERMS.isReplacedBy) == URIRef(base + "paper/arxiv-2308.08459")
+
+
+def test_sync_reads_a_list_by_the_mapping_declared_in_sources_yaml(tmp_path: Path) -> None:
+    odd = Path(__file__).parent / "fixtures" / "declared" / "odd-columns.md"
+    catalog = register(tmp_path / "p", {"odd": [("ddddddd", "2024-05-01", odd)]})
+    with pytest.raises(InvalidDataError, match="read"):
+        sync(catalog)
+    sources = catalog / "sources.yaml"
+    sources.write_text(
+        sources.read_text().replace(
+            "  reader: markdown\n",
+            "  reader: markdown\n"
+            "  columns: {Which: title, Where: link, When: year, Who presented: ignore}\n"
+            "  skip_sections: [Snacks]\n",
+        )
+    )
+    report = sync(catalog)
+    assert report.snapshots == {"odd-ddddddd": 2}
+    titles = {p["title"] for p in load_catalog(catalog).get("papers").values()}
+    assert "Ranking Items with Language Models" in titles
+    assert not any("Coffee" in t for t in titles)
+
+
+def test_lint_finds_a_committed_name_that_is_a_sentence_fragment(small_catalog: Path) -> None:
+    venues = small_catalog / "venues.yaml"
+    venues.write_text(venues.read_text() + "antonela-recsys:\n  label: 'Antonela | RecSys |'\n")
+    found = [f for f in lint.lint_catalog(load_catalog(small_catalog)).findings]
+    (hit,) = [f for f in found if f.rule == "name-fragment"]
+    assert hit.severity == "error" and "Antonela" in hit.message

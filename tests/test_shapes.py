@@ -335,3 +335,21 @@ def test_an_unknown_shape_fails_and_says_what_it_saw() -> None:
     text = "\n".join(map(str, caught.value.problems))
     assert "nothing could be read" in text
     assert "17-unknown-shape.md:" in text and "skipped" in text
+
+
+def test_a_declared_mapping_reads_what_the_heuristics_cannot() -> None:
+    from llm4rec_kg.readers import Declared
+
+    path = Path(__file__).parent / "fixtures" / "declared" / "odd-columns.md"
+    with pytest.raises(InvalidDataError, match="read"):
+        read_snapshot(path)  # no column says title, no link names a paper
+    declared = Declared(
+        {"Which": "title", "Where": "link", "When": "year", "Who presented": "ignore"},
+        ("Snacks",),
+    )
+    reading = read_snapshot(path, mapping=declared)
+    assert [(r.listed["title"], r.listed["link"], r.listed["year"]) for r in reading.rows] == [
+        ("Ranking Items with Language Models", "https://example.org/papers/ranking.pdf", "2024"),
+        ("Conversational Recommenders That Plan", "https://example.org/papers/plan.pdf", "2023"),
+    ]
+    assert any("'Snacks', skipped as declared" in seen for seen in reading.seen)

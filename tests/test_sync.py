@@ -245,6 +245,12 @@ def test_a_dry_run_writes_nothing(seed_catalog: Path) -> None:
     report = sync(seed_catalog, dry_run=True)
     assert report.added and report.files
     assert _files(seed_catalog) == before
+    from llm4rec_kg.catalog.sync import render
+
+    # The IRIs that would enter the ledger are shown before any does.
+    shown = render(report, seed_catalog)
+    assert f"paper/{report.added[0]}" in shown and "enter the ledger" in shown
+    assert "published-iris.txt" not in {Path(f).name for f in report.files}
 
 
 def test_an_unknown_list_is_a_usage_error_with_a_suggestion(small_catalog: Path) -> None:

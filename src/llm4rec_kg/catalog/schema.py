@@ -65,6 +65,9 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
         "repository": Field("url", required=True),
         "licence": _str(required=True),
         "reader": _str(required=True, choices=("markdown",)),
+        # What the curator declares where the readers' heuristics misread the list.
+        "columns": Field("map", items=_str(choices=(*LISTED_COLUMNS, "ignore"))),
+        "skip_sections": _list(_str()),
         "snapshots": Field(
             "map",
             required=True,
@@ -167,6 +170,7 @@ LINT_RULES = (
     "title-debris",
     "conflict-decision",
     "uncertain-match",
+    "name-fragment",
 )
 ENTRY_FIELDS["corrections"] = {
     "entity": _str(required=True),

@@ -32,7 +32,7 @@ from llm4rec_kg.catalog import identity, resolve, rows, transaction, yamlio
 from llm4rec_kg.catalog.load import Catalog, file_name, load_catalog
 from llm4rec_kg.errors import InvalidDataError, Problem, UsageError
 from llm4rec_kg.quality import gate
-from llm4rec_kg.readers import normalize, read_snapshot
+from llm4rec_kg.readers import Declared, normalize, read_snapshot
 from llm4rec_kg.readers.markdown import slugify
 from llm4rec_kg.readers.shapes import ReadFinding, SourceRow
 
@@ -392,7 +392,11 @@ def sync(
         path = project / snap["file"]
         if snap["file"] in vendored:
             path = new.file if new is not None else path
-        readings[snap_id] = read_snapshot(path, registry[list_id]["reader"], shown_as=snap["file"])
+        entry = registry[list_id]
+        declared = Declared(
+            dict(entry.get("columns") or {}), tuple(entry.get("skip_sections") or ())
+        )
+        readings[snap_id] = read_snapshot(path, entry["reader"], snap["file"], declared)
     matcher = _Matcher(curated, existing, _owners(registry, existing, readings, snapshots))
     entities: dict[str, dict[str, str | None]] = {}  # snapshot -> row key -> entity
     for snap_id, (_, snap) in snapshots.items():
@@ -784,5 +788,11 @@ def render(report: SyncReport, catalog_dir: Path) -> str:
     lines += [f"{verb} {catalog_dir / name}" for name in report.files]
     lines += [f"{verb} {catalog_dir.parent / name}" for name in report.vendored]
     if report.dry_run:
+        if report.added:
+            lines.append(
+                f"{len(report.added)} new paper IRIs would enter the ledger at the next build: "
+                + ", ".join(f"paper/{key}" for key in report.added[:20])
+                + (" and more" if len(report.added) > 20 else "")
+            )
         lines.append("dry run: nothing was written")
     return "\n".join(lines)

@@ -569,6 +569,7 @@ RULE_DESCRIPTIONS: dict[str, str] = {
     ),
     "duplicate-title": "Two rows give the same title under different identifiers.",
     "conflict-decision": "A conflict's decided value is not the value the graph holds.",
+    "name-fragment": "A venue's or model's name reads as a piece of a sentence: a misreading.",
     "uncertain-match": (
         "A row's title is close to a paper's but not close enough to be sure: it waits for a "
         "curator's decision in matches.yaml."
@@ -609,6 +610,7 @@ OTHER_RULES = frozenset(
         "obsolete-correction",
         "conflict-decision",
         "uncertain-match",
+        "name-fragment",
     }
 )
 
@@ -781,6 +783,27 @@ def lint_markdown(paths: list[Path], catalog: Catalog | None) -> Report:
     return Report(sorted(findings, key=lambda f: (f.file, f.line or 0, f.rule, f.message)))
 
 
+def _name_fragments(catalog: Catalog) -> Iterator[Finding]:
+    """The sync gate's check on committed names: a venue or model named by a piece of a
+    sentence ('Antonela | RecSys |') was misread from a list."""
+    from llm4rec_kg.quality import gate
+
+    for collection in ("venues", "models"):
+        for key, entry in catalog.entries(collection):
+            label = str(entry.get("label") or key)
+            if why := gate.fragment(label):
+                where = catalog.locations.get((collection, key))
+                yield Finding(
+                    "name-fragment",
+                    "error",
+                    where.file if where else f"{collection}.yaml",
+                    where.line if where else None,
+                    key,
+                    f"{collection[:-1]} {label!r} {why}",
+                    "re-read the list, or rename it and record the reading",
+                )
+
+
 def _undecided_conflicts(catalog: Catalog) -> Iterator[Finding]:
     """A conflict says which value was used; the graph must hold that value. (A correction
     that wiped every list's claim, or a curated field the conflict does not know of, would
@@ -857,6 +880,7 @@ def lint_catalog(catalog: Catalog) -> Report:
             )
         )
     findings += _undecided_conflicts(corrections_module.apply(catalog))
+    findings += _name_fragments(catalog)
     findings += [
         Finding(
             "uncertain-match",

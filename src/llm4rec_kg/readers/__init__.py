@@ -9,6 +9,7 @@ that lists what was seen and skipped, never an empty success.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from llm4rec_kg.errors import InvalidDataError, Problem
@@ -16,21 +17,37 @@ from llm4rec_kg.readers import markdown, shapes
 from llm4rec_kg.readers.shapes import ReadFinding, Reading, SourceRow
 
 
-def read_markdown(path: Path) -> Reading:
-    """GFM tables (markdown or HTML sections) and one-paper-per-item lists."""
-    return shapes.read(markdown.read_document(path))
+@dataclass(frozen=True)
+class Declared:
+    """What a curator declares for a list the heuristics misread (``sources.yaml``):
+    the meaning of columns by their header text (or ``ignore``), and sections (by heading)
+    that hold no entries."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    skip_sections: tuple[str, ...] = ()
 
 
-READERS: dict[str, Callable[[Path], Reading]] = {"markdown": read_markdown}
+def read_markdown(path: Path, mapping: Declared | None = None) -> Reading:
+    """Entries in tables, lists and paragraphs, read by content (``shapes``, ``entries``)."""
+    mapping = mapping or Declared()
+    return shapes.read(markdown.read_document(path), mapping.columns, mapping.skip_sections)
 
 
-def read_snapshot(path: Path, reader: str = "markdown", shown_as: str | None = None) -> Reading:
+READERS: dict[str, Callable[[Path, Declared | None], Reading]] = {"markdown": read_markdown}
+
+
+def read_snapshot(
+    path: Path,
+    reader: str = "markdown",
+    shown_as: str | None = None,
+    mapping: Declared | None = None,
+) -> Reading:
     """Read one snapshot file; raise InvalidDataError when nothing in it can be read."""
     if reader not in READERS:
         raise InvalidDataError(
             "read", [Problem(shown_as or str(path), None, None, "reader", f"no reader {reader!r}")]
         )
-    reading = READERS[reader](path)
+    reading = READERS[reader](path, mapping)
     if not reading.rows:
         name = shown_as or str(path)
         seen = reading.seen or ["no table and no list item with links"]
@@ -38,8 +55,26 @@ def read_snapshot(path: Path, reader: str = "markdown", shown_as: str | None = N
         problems += [
             Problem(name, f.line, None, None, f"skipped: {f.message}") for f in reading.findings
         ]
+        problems.append(
+            Problem(
+                name,
+                None,
+                None,
+                None,
+                "if the file does list papers, declare what its columns mean in "
+                "catalog/sources.yaml (columns: {'Header': title}) and sync again",
+            )
+        )
         raise InvalidDataError("read", problems)
     return reading
 
 
-__all__ = ["READERS", "ReadFinding", "Reading", "SourceRow", "read_markdown", "read_snapshot"]
+__all__ = [
+    "READERS",
+    "Declared",
+    "ReadFinding",
+    "Reading",
+    "SourceRow",
+    "read_markdown",
+    "read_snapshot",
+]

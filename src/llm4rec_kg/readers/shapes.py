@@ -187,6 +187,29 @@ def table_kind(meanings: Iterable[str | None], headings: tuple[str, ...]) -> str
     return "paper"
 
 
+def _plain_header(text: str) -> str:
+    return " ".join(text.replace("*", "").split()).casefold()
+
+
+def _without_sections(doc: Document, skip: Sequence[str], reading: Reading) -> Document:
+    """The document less the blocks under a heading the curator said holds no entries."""
+    if not skip:
+        return doc
+    names = {_plain_header(s) for s in skip}
+
+    def kept(headings: Sequence[str], line: int) -> bool:
+        hit = next((h for h in headings if _plain_header(h) in names), None)
+        if hit is not None:
+            reading.seen.append(f"line {line}: under {hit!r}, skipped as declared")
+        return hit is None
+
+    return Document(
+        [t for t in doc.tables if kept(t.headings, t.line)],
+        [i for i in doc.items if kept(i.headings, i.line)],
+        [p for p in doc.skipped if kept(p.headings, p.line)],
+    )
+
+
 def _column_cells(table: Table, index: int) -> list[Cell]:
     cells = []
     for row in table.rows:
@@ -249,11 +272,19 @@ def _text(cell: Cell) -> str | None:
 
 
 class _TableReader:
-    def __init__(self, table: Table, reading: Reading) -> None:
+    def __init__(
+        self, table: Table, reading: Reading, declared: Mapping[str, str] | None = None
+    ) -> None:
         self.table = table
         self.reading = reading
         self.issues: list[str] = []
-        self.meanings = _by_content(table, [column_meaning(h) for h in table.columns])
+        said = {k.strip().casefold(): v for k, v in (declared or {}).items()}
+        headers = table.headers or table.columns
+        meanings = [
+            said.get(_plain_header(raw)) or column_meaning(norm)
+            for raw, norm in zip(headers, table.columns, strict=False)
+        ]
+        self.meanings = _by_content(table, meanings)
         self.kind = table_kind(self.meanings, table.headings)
         self.title_column = "title" if "title" in self.meanings else "name"
         self.names_only = self.title_column == "name" and _short_names(table, self.meanings)
@@ -606,11 +637,17 @@ def _paragraphs(doc: Document, reading: Reading, items: _ItemReader) -> None:
             )
 
 
-def read(doc: Document) -> Reading:
-    """Every row the document's tables, list items and paragraphs give, with findings."""
+def read(
+    doc: Document, columns: Mapping[str, str] | None = None, skip_sections: Sequence[str] = ()
+) -> Reading:
+    """Every row the document's tables, list items and paragraphs give, with findings.
+    ``columns`` and ``skip_sections`` are what a curator declared for the list: the meaning
+    of columns by header text (``ignore`` for none), and headings whose blocks hold no
+    entries."""
     reading = Reading()
+    doc = _without_sections(doc, skip_sections, reading)
     for table in doc.tables:
-        _TableReader(table, reading).read()
+        _TableReader(table, reading, columns).read()
     items = _ItemReader(reading, doc.items)
     before = len(reading.rows)
     for _, group in groupby(doc.items, key=lambda item: item.section):
