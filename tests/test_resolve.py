@@ -114,3 +114,35 @@ def test_corrections_change_the_corrected_papers_and_leave_the_loaded_catalog_al
     assert changed and changed <= targets
     unchanged = next(key for key in before if key not in targets)
     assert corrected[unchanged] is loaded.get("papers")[unchanged]  # shared, not copied
+
+
+def test_the_defects_the_any_list_issue_found_are_gone_from_the_real_catalog() -> None:
+    from conftest import REAL_CATALOG
+    from llm4rec_kg.catalog import corrections
+
+    catalog = corrections.apply(load_catalog(REAL_CATALOG))
+    papers = catalog.get("papers")
+    # XRec's row ("[[paper]](XRec: …)") is the arXiv paper; the key it had redirects.
+    assert catalog.canonical("papers", "xrec-large-language-models-for-explainable") == (
+        "arxiv-2406.02377"
+    )
+    assert papers["arxiv-2406.02377"]["code"] == "https://github.com/hkuds/xrec"
+    # CHIANGEL's "[[Link(https://arxiv.org/abs/2504.16454)" gives its id.
+    assert "chiangel" in papers["arxiv-2504.16454"]["listed_in"]
+    # POD, VQ-Rec and KP4SR: a correction of one list's claim leaves the others' venues.
+    for key in (
+        "doi-10.1145-3583780.3615017",
+        "doi-10.1145-3543507.3583434",
+        "doi-10.1145-3581783.3612252",
+    ):
+        assert papers[key]["venue"] is not None, key
+    # No paper is labelled with a model's name.
+    models = {
+        m.casefold()
+        for e in catalog.get("models").values()
+        for m in [e["label"], *(e.get("aliases") or [])]
+    }
+    assert not [k for k, p in papers.items() if (p.get("short_name") or "").casefold() in models]
+    # The bold survey line that is no bullet (nancheng58 line 204) is read.
+    rows = [r for r in catalog.rows if r.snapshot.id == "nancheng58-4c838dd" and r.line == 204]
+    assert rows and rows[0].kind == "survey" and rows[0].entity == "arxiv-2302.03735"
