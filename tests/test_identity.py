@@ -37,6 +37,18 @@ TWO_PAPERS = (
 )
 
 
+def _two_lists(tmp_path: Path, first: str, second: str) -> Path:
+    """A synced catalog of two lists that give one paper, with these venues (the first
+    list is the newer)."""
+    head = "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n"
+    a = _list(tmp_path, "a.md", head + _kp_row(first))
+    b = _list(tmp_path, "b.md", head + _kp_row(second))
+    lists = {"a": [("aaaaaaa", "2024-01-02", a)], "b": [("bbbbbbb", "2024-01-01", b)]}
+    catalog = register(tmp_path / "p", lists)
+    sync(catalog)
+    return catalog
+
+
 def _kp_row(venue: str) -> str:
     return (
         "| KP | [Knowledge Prompting for Sequences](https://arxiv.org/abs/2308.08459) "
@@ -188,20 +200,7 @@ def test_a_models_name_is_not_a_papers_short_name(tmp_path: Path) -> None:
 
 
 def test_a_correction_decides_only_the_claims_it_names(tmp_path: Path) -> None:
-    a = _list(
-        tmp_path,
-        "a.md",
-        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n" + _kp_row("ACM"),
-    )
-    b = _list(
-        tmp_path,
-        "b.md",
-        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n" + _kp_row("WWW"),
-    )
-    catalog = register(
-        tmp_path / "p", {"a": [("aaaaaaa", "2024-01-02", a)], "b": [("bbbbbbb", "2024-01-01", b)]}
-    )
-    sync(catalog)
+    catalog = _two_lists(tmp_path, "ACM", "WWW")
     (catalog / "corrections.yaml").write_text(
         "kp-venue:\n  entity: arxiv-2308.08459\n  field: venue\n  listed: ACM\n"
         "  corrected: null\n  reason: ACM is the publisher.\n  source: https://doi.org/10.1/x\n"
@@ -215,20 +214,7 @@ def test_a_correction_decides_only_the_claims_it_names(tmp_path: Path) -> None:
 
 
 def test_lint_finds_a_conflict_whose_decision_the_graph_does_not_hold(tmp_path: Path) -> None:
-    a = _list(
-        tmp_path,
-        "a.md",
-        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n" + _kp_row("SIGIR"),
-    )
-    b = _list(
-        tmp_path,
-        "b.md",
-        "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n" + _kp_row("WWW"),
-    )
-    catalog = register(
-        tmp_path / "p", {"a": [("aaaaaaa", "2024-01-02", a)], "b": [("bbbbbbb", "2024-01-01", b)]}
-    )
-    sync(catalog)
+    catalog = _two_lists(tmp_path, "SIGIR", "WWW")
     loaded = load_catalog(catalog)
     loaded.get("papers")["arxiv-2308.08459"]["venue"] = "www"  # not what the conflict decided
     found = [f for f in lint.lint_catalog(loaded).findings if f.rule == "conflict-decision"]
@@ -402,13 +388,8 @@ def test_a_conflict_a_newer_list_settles_keeps_its_iri_as_a_redirect(tmp_path: P
 
     from llm4rec_kg import pipeline
 
+    catalog = _two_lists(tmp_path, "SIGIR", "WWW")
     head = "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n"
-    a = _list(tmp_path, "a.md", head + _kp_row("SIGIR"))
-    b = _list(tmp_path, "b.md", head + _kp_row("WWW"))
-    catalog = register(
-        tmp_path / "p", {"a": [("aaaaaaa", "2024-01-02", a)], "b": [("bbbbbbb", "2024-01-01", b)]}
-    )
-    sync(catalog)
     pipeline.build(catalog, tmp_path / "out", record_iris=True)
     assert "conflict/arxiv-2308.08459-venue" in (catalog / "published-iris.txt").read_text()
     # The list that said WWW now says SIGIR: the rows agree, the conflict is moot.
