@@ -323,3 +323,43 @@ def test_the_event_reader_locates_what_it_refuses(
     (problem,) = err.value.problems
     assert problem.line == line
     assert problem.message.startswith(message)
+
+
+# Values that become IRIs, exports or terminal output are checked where they are loaded.
+
+
+def test_a_doi_that_cannot_be_an_iri_is_refused_where_it_stands(curated: Path) -> None:
+    _edit(curated, "  year: 2023\n", "  year: 2023\n  doi: '10.1145/{x}'\n")
+    (problem,) = _problems(curated.parent)
+    assert f"{curated}:{_line(curated, 'doi:')}: arxiv-2302.00004.doi: must be a DOI" in problem
+
+
+def test_control_characters_and_huge_texts_are_refused_in_curated_text(curated: Path) -> None:
+    _edit(curated, "  title: 'Delta: Small Models'\n", '  title: "Delta\\e[31m"\n')
+    assert any("control character (U+001B)" in p for p in _problems(curated.parent))
+    _edit(curated, '  title: "Delta\\e[31m"\n', "  title: '" + "x" * 5000 + "'\n")
+    assert any("is 5,000 characters; at most 2,000" in p for p in _problems(curated.parent))
+
+
+def test_an_impossible_date_is_a_located_error_not_a_traceback(curated: Path) -> None:
+    curated.write_text(
+        curated.read_text() + "arxiv-2501.00001:\n  type: paper\n  title: T\n  year: 2025\n"
+        "  link: https://arxiv.org/abs/2501.00001\n  provenance:\n"
+        "    - curator: A\n      date: 2026-02-31\n      evidence: https://example.org/e\n"
+    )
+    (problem,) = _problems(curated.parent)
+    assert problem == (
+        f"{curated}:{_line(curated, '2026-02-31')}: '2026-02-31' is not a valid date: "
+        "day is out of range for month"
+    )
+
+
+def test_keys_are_plain_path_segments(curated: Path, small_catalog: Path) -> None:
+    curated.write_text(curated.read_text() + "../../tmp/x/evil:\n  title: Evil\n")
+    assert any("an entry id becomes an IRI path segment" in p for p in _problems(small_catalog))
+    curated.write_text(CURATED)
+    rows = next((small_catalog / "rows").glob("*.yaml"))
+    text = rows.read_text()
+    entity = text.split("entity: ", 1)[1].split("\n", 1)[0]
+    rows.write_text(text.replace(f"entity: {entity}\n", "entity: ../../../tmp/x/evil\n", 1))
+    assert any("is not an entry id" in p for p in _problems(small_catalog))

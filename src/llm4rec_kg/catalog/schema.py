@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,7 +122,7 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
     },
     # Curated facts about papers; everything else comes from the source rows.
     "papers": {
-        "replaces": _list(_str()),
+        "replaces": _list(Field("key")),
         "type": _str(choices=PAPER_TYPES),
         "short_name": _str(),
         "title": _str(),
@@ -129,8 +130,8 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
         "venue": _str(ref="venues"),
         "models": _list(_str(ref="models")),
         "link": Field("url"),
-        "arxiv": _str(),
-        "doi": _str(),
+        "arxiv": Field("arxiv"),
+        "doi": Field("doi"),
         "code": Field("url"),
         "provenance": CURATOR_PROVENANCE,
     },
@@ -212,7 +213,7 @@ REQUIRED_COLLECTIONS = frozenset({"sources", "concepts", "venues", "models"})
 ROW_FIELDS: Mapping[str, Field] = {
     "line": Field("int", required=True),
     "kind": _str(required=True, choices=KINDS),
-    "entity": _str(),  # null while a curator decides between candidates (matches.yaml)
+    "entity": Field("key"),  # null while a curator decides between candidates (matches.yaml)
     "listed": _record({column: _str() for column in LISTED_COLUMNS}, required=True),
     "issues": _list(_str()),
     "other_record": _str(),  # the paper whose record the row's link names: kept apart
@@ -234,7 +235,7 @@ ROWS_FILE = _record(
 def _type_ok(kind: str, value: Any) -> bool:
     if kind == "any":
         return True
-    if kind in ("str", "url"):
+    if kind in ("str", "url", "doi", "arxiv", "key"):
         return isinstance(value, str)
     if kind in ("int", "year"):
         return isinstance(value, int) and not isinstance(value, bool)
@@ -261,6 +262,9 @@ _KIND_NAMES = {
     "any": "a value",
     "str": "a string",
     "url": "a URL string",
+    "doi": "a DOI (10.NNNN/…)",
+    "arxiv": "an arXiv id",
+    "key": "an entry id",
     "int": "a whole number",
     "year": "a year",
     "number": "a number",
@@ -297,6 +301,15 @@ class Checker:
             if self.strict_text and (hidden := normalize.DECEPTIVE.search(key)):
                 self._add(line_of(data, key), repr(key), None, _deceptive(hidden.group()))
                 continue
+            if name not in PATH_KEYED and not KEY.fullmatch(key):
+                self._add(
+                    line_of(data, key),
+                    repr(key),
+                    None,
+                    "an entry id becomes an IRI path segment: letters, digits, '.', '_', '-' "
+                    "(and not '.' or '..')",
+                )
+                continue
             self._value(record, entry, key, None, line_of(data, key))
 
     def _add(self, line: int | None, entry: str | None, path: str | None, message: str) -> None:
@@ -314,11 +327,29 @@ class Checker:
             return
         if spec.kind == "url" and not normalize.valid_iri(value):
             self._add(line, entry, path, f"must be an http(s) web address, not {value!r}")
-        if spec.kind in ("str", "url") and not value.strip():
+        if spec.kind == "doi" and not _DOI.fullmatch(value):
+            self._add(line, entry, path, f"must be a DOI that can be an IRI, not {value!r}")
+        if spec.kind == "key" and not KEY.fullmatch(value):
+            self._add(line, entry, path, f"{value!r} is not an entry id (an IRI path segment)")
+        if spec.kind == "arxiv" and not _ARXIV.fullmatch(value):
+            self._add(line, entry, path, f"must be an arXiv id without version, not {value!r}")
+        textual = spec.kind in ("str", "url", "doi", "arxiv", "key")
+        if textual and not value.strip():
             self._add(line, entry, path, "is blank")
-        hidden = normalize.DECEPTIVE.search(value) if spec.kind in ("str", "url") else None
+        hidden = normalize.DECEPTIVE.search(value) if textual else None
         if hidden and self.strict_text:
             self._add(line, entry, path, _deceptive(hidden.group()))
+        control = _CONTROL.search(value) if textual and self.strict_text else None
+        if control:
+            self._add(
+                line,
+                entry,
+                path,
+                f"holds a control character (U+{ord(control.group()):04X}), which no export "
+                "or terminal should receive",
+            )
+        if textual and len(value) > MAX_TEXT:
+            self._add(line, entry, path, f"is {len(value):,} characters; at most {MAX_TEXT:,}")
         if spec.kind == "number" and not math.isfinite(value):
             self._add(line, entry, path, f"must be a finite number, not {value}")
         if spec.kind == "year" and not FIRST_YEAR <= value <= datetime.date.today().year + 1:
@@ -388,6 +419,15 @@ def _shown(value: Any) -> str:
 
 
 FIRST_YEAR = 1990  # as the SHACL shapes say
+# Sizes and forms of curated values, checked where they are loaded, before any IRI or
+# export is made from them.
+MAX_TEXT = 2000  # characters in one curated text value (a title is at most a few hundred)
+KEY = re.compile(r"(?!\.{1,2}$)[A-Za-z0-9][A-Za-z0-9._-]*")  # an IRI path segment
+# Files whose keys are no IRI segment: IRI paths (which hold "/"), whole listed cells, titles.
+PATH_KEYED = frozenset({"retired", "model-readings", "matches"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text
+_DOI = re.compile(r"10\.\d{4,9}/[^\s\x00-\x1f\"<>{}|\\^`]+")  # what doi.org/… can hold
+_ARXIV = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z.-]+/\d{7}")
 
 
 def _deceptive(char: str) -> str:

@@ -141,7 +141,7 @@ def load(path: Path, label: str | None = None) -> Any:
             str(err.problem) if refused else f"YAML syntax error: {err.problem or err.context}"
         )
         raise InvalidDataError("yaml", [Problem(name, line, None, None, message)]) from err
-    except yaml.YAMLError as err:
+    except (yaml.YAMLError, ValueError) as err:
         raise InvalidDataError("yaml", [Problem(name, None, None, None, str(err))]) from err
 
 
@@ -175,7 +175,11 @@ class _EventBuilder:
             if kind is yaml.ScalarEvent:
                 if event.tag is not None:
                     raise _Tagged
-                value = _scalar(event.value) if event.implicit[0] else event.value
+                try:
+                    value = _scalar(event.value) if event.implicit[0] else event.value
+                except ValueError as err:  # 2026-02-31: a date's form, not a date
+                    message = f"{event.value!r} is not a valid date: {err}"
+                    raise _Refused(None, None, message, event.start_mark) from err
                 self._add(value, event)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 self._open(event, kind is yaml.MappingStartEvent)
@@ -299,7 +303,7 @@ def load_for_edit(path: Path, label: str | None = None) -> Any:
         line = mark.line + 1 if mark else None
         message = f"YAML syntax error: {err.problem or err.context}"
         raise InvalidDataError("yaml", [Problem(name, line, None, None, message)]) from err
-    except YAMLError as err:
+    except (YAMLError, ValueError) as err:  # ValueError: a date's form, not a date
         raise InvalidDataError("yaml", [Problem(name, None, None, None, str(err))]) from err
 
 
