@@ -291,6 +291,24 @@ CASES: dict[str, Expected] = {
         ],
         [(5, "citation")],
     ),
+    # The header says "Publication"; the cells are titles, with empty links for some.
+    "18-publication-column-of-titles": (
+        [
+            (
+                "paper",
+                {
+                    "title": "Representation Learning with Large Language Models for "
+                    "Recommendation",
+                    "link": None,
+                    "group": "HKU, Baidu",
+                    "year": "2024.02",  # as listed; read as 2024
+                },
+            ),
+            ("paper", {"link": "https://arxiv.org/abs/2311.09049", "publication": None}),
+            ("paper", {"title": "RecGPT: A Foundation Model for Sequential Recommendation"}),
+        ],
+        [(5, "empty link")],
+    ),
 }
 
 

@@ -224,9 +224,14 @@ _DATE_CELL = re.compile(r"^(?:19|20)\d\d(?:[./-]?\d{1,2}){0,2}(?:\s*/\s*(?:19|20
 
 def _by_content(table: Table, meanings: list[str | None]) -> list[str | None]:
     """Meanings for the columns whose header words say nothing, read from what their cells
-    hold: paper links (with title texts: the title column), dates, short names."""
+    hold: paper links (with title texts: the title column), dates, short names. A column
+    whose header says where it was published ("Publication") but whose cells read as titles
+    is the title column: what the cells say wins over the header word."""
     out = list(meanings)
     for index, meaning in enumerate(meanings):
+        if meaning in ("publication", "venue") and "title" not in out and _titles(table, index):
+            out[index] = "title"
+            continue
         if meaning is not None:
             continue
         cells = _column_cells(table, index)
@@ -251,6 +256,15 @@ def _by_content(table: Table, meanings: list[str | None]) -> list[str | None]:
         ):
             out[index] = "name"
     return out
+
+
+def _titles(table: Table, index: int) -> bool:
+    """Whether most cells of a column read as titles (their link's text, or their text)."""
+    cells = _column_cells(table, index)
+    titled = sum(
+        1 for c in cells if entries.reads_as_bare_title(c.links[0].text if c.links else c.text)
+    )
+    return bool(cells) and titled * 2 > len(cells)
 
 
 def _short_names(table: Table, meanings: list[str | None]) -> bool:
