@@ -138,7 +138,8 @@ def test_sync_of_a_file_with_nothing_to_read_exits_1_and_writes_nothing(
     )
     assert code == 1 and out == ""
     assert "nothing could be read" in err and "Traceback" not in err
-    assert err.endswith("error: read: 3 problems\n")
+    assert "declare what its columns mean in catalog/sources.yaml" in err  # what to do
+    assert err.endswith("error: read: 4 problems\n")
     assert (small_catalog / "sources.yaml").read_text() == before
 
 
