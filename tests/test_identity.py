@@ -429,3 +429,21 @@ def test_lint_finds_a_committed_name_that_is_a_sentence_fragment(small_catalog: 
     found = [f for f in lint.lint_catalog(load_catalog(small_catalog)).findings]
     (hit,) = [f for f in found if f.rule == "name-fragment"]
     assert hit.severity == "error" and "Antonela" in hit.message
+
+
+def test_a_key_minted_from_any_identifier_is_never_re_keyed(tmp_path: Path) -> None:
+    title = "Aligning Recommenders with Human Preferences via Feedback"
+    a = _list(tmp_path, "a.md", f"- [{title}](https://aclanthology.org/2024.findings-acl.7.pdf)\n")
+    b = _list(tmp_path, "b.md", f"- [{title}](https://arxiv.org/abs/2402.00077)\n")
+    catalog = register(tmp_path / "p", {"a": [("aaaaaaa", "2024-01-01", a)]})
+    sync(catalog)
+    assert set(load_catalog(catalog).get("papers")) == {"acl-2024.findings-acl.7"}
+    report = sync(
+        catalog,
+        new=NewSnapshot(
+            "b", b, "bbbbbbb", "2024-02-01", title="B", repository="https://example.org/b"
+        ),
+    )
+    assert report.rekeyed == []  # an ACL Anthology key is as stable as an arXiv one
+    paper = load_catalog(catalog).get("papers")["acl-2024.findings-acl.7"]
+    assert paper["arxiv"] == "2402.00077"

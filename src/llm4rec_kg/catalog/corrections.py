@@ -17,8 +17,6 @@ from typing import Any
 from llm4rec_kg.catalog import Catalog, resolve
 from llm4rec_kg.errors import Problem
 
-LISTED_COLUMN = resolve.LISTED_COLUMN
-
 
 def _value_problem(field: str, value: Any, catalog: Catalog) -> str | None:
     if value is None:

@@ -327,7 +327,10 @@ class Checker:
             return
         if spec.kind == "url" and not normalize.valid_iri(value):
             self._add(line, entry, path, f"must be an http(s) web address, not {value!r}")
-        if spec.kind == "doi" and not _DOI.fullmatch(value):
+        # The same IRI rule as the readers and writers (normalize.valid_iri), on doi.org.
+        if spec.kind == "doi" and not (
+            _DOI.fullmatch(value) and normalize.valid_iri(f"https://doi.org/{value}")
+        ):
             self._add(line, entry, path, f"must be a DOI that can be an IRI, not {value!r}")
         if spec.kind == "key" and not KEY.fullmatch(value):
             self._add(line, entry, path, f"{value!r} is not an entry id (an IRI path segment)")
@@ -428,7 +431,7 @@ KEY = re.compile(r"(?!\.{1,2}$)[A-Za-z0-9][A-Za-z0-9._-]*")  # an IRI path segme
 # Files whose keys are no IRI segment: IRI paths (which hold "/"), whole listed cells, titles.
 PATH_KEYED = frozenset({"retired", "model-readings", "matches"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab and newline are text
-_DOI = re.compile(r"10\.\d{4,9}/[^\s\x00-\x1f\"<>{}|\\^`]+")  # what doi.org/… can hold
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
 _ARXIV = re.compile(r"\d{4}\.\d{4,5}|[a-z][a-z.-]+/\d{7}")
 
 

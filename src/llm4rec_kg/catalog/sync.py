@@ -36,7 +36,8 @@ from llm4rec_kg.readers import Declared, normalize, read_snapshot
 from llm4rec_kg.readers.markdown import slugify
 from llm4rec_kg.readers.shapes import ReadFinding, SourceRow
 
-IDENTIFIER_KEY = re.compile(r"^(arxiv|doi|pii|openreview)-")
+# Keys minted from an identifier: never re-keyed to another identifier.
+IDENTIFIER_KEY = re.compile(rf"^({'|'.join(normalize.SCHEMES)})-")
 DIFF_FIELDS = ("type", "short_name", "title", "venue", "year", "models", "code", "link")
 
 
@@ -699,12 +700,7 @@ def _identifier_keys(matcher: _Matcher) -> dict[str, str]:
     out: dict[str, str] = {}
     for kind in ("arxiv", "doi"):
         for value, entity in sorted(matcher.papers.by[kind].items()):
-            key = (
-                f"arxiv-{value.replace('/', '-')}"
-                if kind == "arxiv"
-                else "doi-" + re.sub(r"[^a-z0-9.]+", "-", value).strip("-")
-            )
-            out.setdefault(entity, key)
+            out.setdefault(entity, normalize.Identifier(kind, value).key)
     return out
 
 

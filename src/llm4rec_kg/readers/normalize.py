@@ -224,11 +224,28 @@ def name_key(text: str) -> str:
     return re.sub(r"[\s_-]+", "", text.casefold())
 
 
+# The identifier schemes a paper link can carry (``identify``), as keys begin with them.
+SCHEMES = (
+    "arxiv",
+    "doi",
+    "pii",
+    "openreview",
+    "acl",
+    "pmlr",
+    "neurips",
+    "aaai",
+    "ieee",
+    "ijcai",
+    "s2",
+    "dblp",
+)
+
+
 @dataclass(frozen=True)
 class Identifier:
     """A paper's identifier read out of a link: its scheme and its value, normalised."""
 
-    scheme: str  # arxiv, doi, pii, openreview, acl, pmlr, neurips, aaai, ieee, ijcai, s2, dblp
+    scheme: str  # one of SCHEMES
     value: str
 
     @property
