@@ -79,6 +79,13 @@ def oxigraph_server(location: Path) -> Iterator[str]:
 @contextmanager
 def llm4rec_server(*args: str) -> Iterator[str]:
     """Yields the base URL of `llm4rec-kg serve` started on a free port with args."""
+    with llm4rec_process(*args) as (url, _):
+        yield url
+
+
+@contextmanager
+def llm4rec_process(*args: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Yields the base URL and the process of `llm4rec-kg serve` started with args."""
     process = subprocess.Popen(
         [sys.executable, "-m", "llm4rec_kg", "serve", "--port", "0", *args],
         cwd=ROOT,
@@ -92,7 +99,7 @@ def llm4rec_server(*args: str) -> Iterator[str]:
             raise RuntimeError(f"serve said {first!r}: {process.stderr.read().decode()}")
         url = first.split()[2].removesuffix("/sparql")
         wait_until_up(url + "/sparql", process)
-        yield url
+        yield url, process
     finally:
         _stop(process)
 

@@ -218,25 +218,51 @@ def _ask(base: str, query: str, answers: dict[str, tuple[int, float]], key: str)
 
 
 @pytest.mark.server
-def test_heavy_queries_do_not_lock_out_a_light_one() -> None:
+def test_heavy_queries_do_not_lock_out_light_ones() -> None:
     import time
 
-    args = ("--data", str(EXPORT), "--workers", "1", "--max-workers", "3", "--timeout", "4")
+    args = ("--data", str(EXPORT), "--workers", "1", "--max-heavy", "6", "--timeout", "6")
     with llm4rec_server(*args) as base:
         answers: dict[str, tuple[int, float]] = {}
         heavy = [
             threading.Thread(target=_ask, args=(base, CARTESIAN, answers, f"heavy{i}"))
-            for i in range(2)
+            for i in range(6)
         ]
         for thread in heavy:
             thread.start()
-        time.sleep(1.0)  # both heavy queries hold workers now
-        _ask(base, "ASK { ?s ?p ?o }", answers, "light")
+        time.sleep(1.5)  # six heavy queries hold six low-priority workers now
+        started = []
+        for i in range(5):
+            started.append(time.monotonic())
+            _ask(base, f"ASK {{ ?s ?p {i} }}", answers, f"light{i}")
         for thread in heavy:
             thread.join(timeout=30)
+    lights = [answers[f"light{i}"] for i in range(5)]
+    assert [status for status, _ in lights] == [200] * 5
+    heavy_end = min(answers[f"heavy{i}"][1] for i in range(6))
+    assert all(status == 503 for status, _ in (answers[f"heavy{i}"] for i in range(6)))
+    assert max(done for _, done in lights) < heavy_end  # all answered while heavy ones ran
+    assert max(done - start for (_, done), start in zip(lights, started, strict=True)) < 3
+
+
+@pytest.mark.server
+def test_one_heavy_query_too_many_is_refused_at_once_and_the_server_recovers() -> None:
+    import time
+
+    args = ("--data", str(EXPORT), "--workers", "1", "--max-heavy", "1", "--timeout", "3")
+    with llm4rec_server(*args) as base:
+        answers: dict[str, tuple[int, float]] = {}
+        first = threading.Thread(target=_ask, args=(base, CARTESIAN, answers, "first"))
+        first.start()
+        time.sleep(1.0)
+        began = time.monotonic()
+        _ask(base, CARTESIAN, answers, "second")
+        first.join(timeout=30)
+        _ask(base, CARTESIAN.replace("COUNT(*)", "COUNT(?a)"), answers, "third")
+        _ask(base, "ASK { ?s ?p ?o }", answers, "light")
+    assert answers["second"][0] == 503 and answers["second"][1] - began < 2
+    assert answers["first"][0] == answers["third"][0] == 503  # each ran to the time limit
     assert answers["light"][0] == 200
-    assert answers["heavy0"][0] == answers["heavy1"][0] == 503  # stopped at the time limit
-    assert answers["light"][1] < min(answers["heavy0"][1], answers["heavy1"][1])
 
 
 @pytest.mark.server
@@ -254,14 +280,160 @@ def test_a_query_that_needs_too_much_memory_is_stopped_and_the_server_goes_on() 
         assert answers["after"][0] == 200
 
 
-def test_the_answer_cache_is_bounded_in_entries_and_size() -> None:
-    from llm4rec_kg.publish.server import Answers
+def test_the_answer_cache_is_bounded_in_bytes() -> None:
+    from llm4rec_kg.serve.answers import Answer, Answers
 
-    answers = Answers(entries=2, largest=10)
-    answers.put(("a", ""), (b"1", "text/csv", {}))
-    answers.put(("b", ""), (b"2", "text/csv", {}))
-    assert answers.get(("a", "")) is not None  # a is now the most recent
-    answers.put(("c", ""), (b"3", "text/csv", {}))
-    assert answers.get(("b", "")) is None and answers.get(("a", "")) is not None
-    answers.put(("big", ""), (b"x" * 11, "text/csv", {}))
+    answers = Answers(budget=10_000)
+    for n in range(100):
+        answers.put((f"q{n}", ""), Answer(b"x" * 700, "text/csv"))
+        assert answers.used <= answers.budget
+    assert answers.get(("q99", "")) is not None and answers.get(("q0", "")) is None
+    oldest = next(iter(answers.saved))
+    answers.get(oldest)  # now the most recently used
+    second = next(iter(answers.saved))
+    answers.put(("new", ""), Answer(b"y" * 700, "text/csv"))
+    assert answers.get(oldest) is not None and answers.get(second) is None
+    answers.put(("big", ""), Answer(b"z" * 1_001, "text/csv"))  # over a tenth of the budget
     assert answers.get(("big", "")) is None
+    assert answers.used == sum(len(a.body) + len(k[0]) + 200 for k, a in answers.saved.items())
+
+
+# ---------------------------------------------------------------- the engine has no network
+
+
+class Readback(Listener):
+    """A listener that answers every request with a SPARQL result to be read back."""
+
+    ANSWER = (
+        b'{"head":{"vars":["x"]},'
+        b'"results":{"bindings":[{"x":{"type":"literal","value":"LEAKED"}}]}}'
+    )
+
+    def _accept(self) -> None:
+        while not self.closed.is_set():
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            with conn:
+                conn.settimeout(2)
+                try:
+                    conn.recv(65536)
+                    conn.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                        b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                        % (len(self.ANSWER), self.ANSWER)
+                    )
+                except OSError:
+                    pass
+
+
+@pytest.fixture
+def readback() -> Iterator[Readback]:
+    opened = Readback()
+    yield opened
+    opened.close()
+
+
+def _blind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The textual check sees nothing: what is left is the engine's own isolation."""
+    monkeypatch.setattr(guard, "check", lambda text, allowed=(): None)
+
+
+def test_the_listener_does_answer_a_query_that_may_use_the_network(readback: Readback) -> None:
+    # The control: without isolation the engine reads the listener's data back.
+    from llm4rec_kg.sparql import engines
+
+    target = f"http://127.0.0.1:{readback.port}/x"
+    engine = engines.EmbeddedEngine(engines.store_from_file(str(EXPORT)), (target,))
+    found = engine.run(f"SELECT ?x WHERE {{ SERVICE <{target}> {{ ?x ?p ?o }} }}")
+    assert readback.connections == 1 and "LEAKED" in str(found.rows)
+
+
+def test_query_text_evaluates_where_no_network_exists(
+    readback: Readback, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _blind(monkeypatch)
+    for args in (["--data", str(EXPORT)], []):
+        result = CliRunner().invoke(main, ["query", *args, "--sparql", _federated(readback.port)])
+        assert result.exit_code != 0 and "LEAKED" not in result.output, result.output
+        assert "Permission denied" in result.stderr and "Traceback" not in result.stderr
+    assert readback.connections == 0
+
+
+def test_query_workers_have_no_network(readback: Readback) -> None:
+    from llm4rec_kg.sparql.pool import QueryFailed, QueryPool
+
+    pool = QueryPool(EXPORT, workers=1, cap=10)
+    try:
+        with pytest.raises(QueryFailed, match="Permission denied"):
+            pool.run(_federated(readback.port), timeout=10)
+        closed = free_port_number()
+        with pytest.raises(QueryFailed) as refused_closed:
+            pool.run(_federated(closed), timeout=10)
+    finally:
+        pool.close()
+    assert readback.connections == 0
+    # an open port and a closed one look the same: the endpoint cannot scan ports
+    assert "Permission denied" in str(refused_closed.value)
+
+
+def free_port_number() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# Escapes, comments, long strings and IRIs with '#' that a hand tokenizer may misread.
+FUZZ = [
+    "PREFIX e: <http://e/> SELECT ?x WHERE {{ OPTIONAL {{ ?a e:x\\#y ?b }} {svc} }}",
+    "PREFIX e: <http://e/> SELECT ?x WHERE {{ OPTIONAL {{ ?a e:x\\'y ?b }} {svc} }}",
+    'SELECT ?x WHERE {{ ?a <http://e/#"> ?b OPTIONAL {{ {svc} }} }}',
+    "SELECT ?x WHERE {{ ?a ?b '''x\\''''' . {svc} }}",
+    'SELECT ?x WHERE {{ ?a ?b """#""" . {svc} }}',
+    'SELECT ?x WHERE {{ ?a ?b "' + '\\"' * 2000 + '" . {svc} }}',
+    "SELECT ?x WHERE {{ # }}\n {svc} }}",
+    "SELECT ?x WHERE {{ ?a <urn:x#y> ?b . sErViCe SiLeNt <http://127.0.0.1:{port}/r> "
+    "{{ ?x ?p ?o }} }}",
+    "PREFIX s: <http://127.0.0.1:{port}/> SELECT ?x WHERE {{ SERVICE s:r {{ ?x ?p ?o }} }}",
+    "BASE <http://127.0.0.1:{port}/> SELECT ?x WHERE {{ SERVICE <r> {{ ?x ?p ?o }} }}",
+    "SELECT ?x WHERE {{ VALUES ?e {{ <http://127.0.0.1:{port}/r> }} SERVICE ?e {{ ?x ?p ?o }} }}",
+    "SELECT ?x WHERE {{ ?a ?b 'x\\\\' . {svc} }}",
+]
+
+
+@pytest.mark.server
+def test_no_query_text_reaches_a_listener_through_serve(readback: Readback) -> None:
+    svc = f"SERVICE <http://127.0.0.1:{readback.port}/r> {{ ?x ?p ?o }}"
+    texts = [t.format(svc=svc, port=readback.port) for t in FUZZ]
+    with llm4rec_server("--data", str(EXPORT)) as base:
+        for text in texts:
+            get = f"{base}/sparql?" + urlencode({"query": text})
+            post = urllib.request.Request(
+                f"{base}/sparql",
+                data=text.encode(),
+                headers={"Content-Type": "application/sparql-query"},
+            )
+            form = urllib.request.Request(
+                f"{base}/sparql", data=urlencode({"query": text}).encode()
+            )
+            for request in (get, post, form):
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:
+                        body = response.read()
+                except urllib.error.HTTPError as err:
+                    body = err.read()
+                assert b"LEAKED" not in body, text
+    assert readback.connections == 0
+
+
+def test_the_guard_reads_a_long_run_of_escapes_in_linear_time() -> None:
+    import time
+
+    body = "SELECT * { ?s ?p '" + "\\'" * 131_072 + " }"  # 256 KiB, the server's limit
+    began = time.monotonic()
+    guard.services(body)
+    guard.services('"' + '\\"' * 131_072)
+    # a quadratic scan of this takes minutes; a linear one well under a second
+    assert time.monotonic() - began < 5

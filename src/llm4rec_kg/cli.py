@@ -639,11 +639,11 @@ def _format(result: Any, fmt: str, base: str, width: int | None = None) -> str:
     help="Query worker processes.",
 )
 @click.option(
-    "--max-workers",
-    type=click.IntRange(1, 64),
-    default=None,
-    help="Workers when all are busy, so heavy queries cannot lock out light ones "
-    "[default: --workers + 2].",
+    "--max-heavy",
+    type=click.IntRange(0, 64),
+    default=4,
+    show_default=True,
+    help="Queries past 0.25 s that may run at once, at low CPU priority; one more gets 503.",
 )
 @click.option(
     "--query-memory",
@@ -665,6 +665,27 @@ def _format(result: Any, fmt: str, base: str, width: int | None = None) -> str:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Serve an export (.ttl, .nt, .jsonld) instead of the catalog's graph.",
 )
+@click.option(
+    "--cache-mb",
+    type=click.IntRange(0, 1 << 16),
+    default=64,
+    show_default=True,
+    help="MiB of encoded answers kept for repeated queries.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1, 1 << 20),
+    default=1000,
+    show_default=True,
+    help="Open connections; one more gets 503 and is closed.",
+)
+@click.option(
+    "--request-deadline",
+    type=click.FloatRange(min=0.1, max=600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client has to send a whole request.",
+)
 @click.option("--access-log", is_flag=True, help="Log each request to stderr.")
 @allow_service_option
 @click.option(
@@ -682,10 +703,13 @@ def serve(
     timeout: float,
     max_rows: int,
     workers: int,
-    max_workers: int | None,
+    max_heavy: int,
     query_memory: int,
     site: Path,
     data: Path | None,
+    cache_mb: int,
+    max_connections: int,
+    request_deadline: float,
     access_log: bool,
     allowed_services: tuple[str, ...],
     get_path: str | None,
@@ -701,22 +725,25 @@ def serve(
     import signal
 
     from llm4rec_kg import batch, pipeline
-    from llm4rec_kg.publish.server import ServeConfig
+    from llm4rec_kg.serve import ServeConfig
 
     batch.process_ends_after = False  # it serves on: its work's cycles are collected
 
     config = ServeConfig(
-        host,
-        0 if get_path else port,
-        timeout,
-        max_rows,
-        workers,
-        base,
-        site,
-        access_log,
-        allowed_services,
-        max_workers,
-        query_memory,
+        host=host,
+        port=0 if get_path else port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        base=base,
+        site=site,
+        access_log=access_log,
+        allowed_services=allowed_services,
+        max_heavy=max_heavy,
+        query_memory_mb=query_memory,
+        cache_mb=cache_mb,
+        max_connections=max_connections,
+        request_deadline=request_deadline,
     )
     endpoint = pipeline.endpoint(catalog_dir, config, data)
     if get_path is not None:
@@ -736,15 +763,10 @@ def serve(
 
 
 def _get_once(endpoint: Any, path: str) -> None:
-    import urllib.error
-    import urllib.request
-
-    with endpoint:
-        try:
-            with urllib.request.urlopen(endpoint.url + path) as response:
-                status, body = response.status, response.read()
-        except urllib.error.HTTPError as err:
-            status, body = err.code, err.read()
+    try:
+        status, _, body = endpoint.get(path)
+    finally:
+        endpoint.close()
     click.echo(f"HTTP {status}")
     click.echo(body.decode("utf-8", errors="replace"), nl=False)
     if status >= 400:

@@ -31,9 +31,9 @@ if TYPE_CHECKING:
     from llm4rec_kg.publish.changes import GraphDiff
     from llm4rec_kg.publish.push import PushResult
     from llm4rec_kg.publish.push import Target as PushTarget
-    from llm4rec_kg.publish.server import Endpoint, ServeConfig
     from llm4rec_kg.publish.site import SiteResult
     from llm4rec_kg.quality.lint import Report
+    from llm4rec_kg.serve import Endpoint, ServeConfig
     from llm4rec_kg.sparql.engines import Engine
 
 
@@ -295,18 +295,19 @@ def query(request: QueryRequest) -> Result:
     if request.name is None:  # a named query declares its prefixes; a typed one may not
         text = prefixes.declare(text, known)
     engine: engines.Engine
+    untrusted = request.name is None  # typed text: run where it cannot reach the network
     if request.endpoint:
         engine = engines.RemoteEngine(request.endpoint, graph=request.graph)
     elif request.data:
         store = engines.store_from_file(str(request.data))
-        engine = engines.EmbeddedEngine(store, request.allowed_services, known)
+        engine = engines.EmbeddedEngine(store, request.allowed_services, known, untrusted)
     elif built := built_exports(request.catalog_dir, request.base):
         store = engines.store_from_file(str(built / "llm4rec.nt"))
-        engine = engines.EmbeddedEngine(store, request.allowed_services, known)
+        engine = engines.EmbeddedEngine(store, request.allowed_services, known, untrusted)
     else:
         graph = validate(request.catalog_dir, request.base).graph
         store = engines.store_from_graph(graph)
-        engine = engines.EmbeddedEngine(store, request.allowed_services, known)
+        engine = engines.EmbeddedEngine(store, request.allowed_services, known, untrusted)
     result = engine.run(text, bindings, request.cap)
     if result.kind == "select" and not result.rows:
         result.hints = _why_empty(request, engine, bindings)
@@ -367,7 +368,7 @@ def ntriples(catalog_dir: Path, base: str = DEFAULT_BASE, data: Path | None = No
 
 def endpoint(catalog_dir: Path, config: ServeConfig, data: Path | None = None) -> Endpoint:
     """A SPARQL endpoint over the catalog's graph (or an export), bound but not yet serving."""
-    from llm4rec_kg.publish.server import Endpoint
+    from llm4rec_kg.serve import Endpoint
 
     return Endpoint(ntriples(catalog_dir, config.base, data).encode("utf-8"), config)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pyoxigraph as ox
 
 from llm4rec_kg.errors import SourceError, UsageError
-from llm4rec_kg.sparql import guard, prefixes
+from llm4rec_kg.sparql import guard, prefixes, sandbox
 from llm4rec_kg.sparql.queries import with_values
 from llm4rec_kg.sparql.results import Result, Term, from_oxigraph, from_sparql_json, graph_result
 
@@ -60,23 +60,31 @@ class QuerySyntaxError(UsageError):
 
 
 class EmbeddedEngine:
-    """A pyoxigraph store; a query with a SERVICE clause runs only when its endpoint is in
-    allowed_services (``guard``)."""
+    """A pyoxigraph store. A query with a SERVICE clause runs only when its endpoint is in
+    allowed_services (``guard``); an untrusted query (``isolate``) is evaluated in a child
+    process with no network (``sandbox``), so no reading of its text can let it connect."""
 
     def __init__(
         self,
         store: ox.Store,
         allowed_services: tuple[str, ...] = (),
         known_prefixes: Mapping[str, str] | None = None,
+        isolate: bool = False,
     ) -> None:
         self.store = store
         self.allowed_services = allowed_services
         self.known_prefixes = known_prefixes or {}
+        self.isolate = isolate and not allowed_services
 
     def run(
         self, query: str, bindings: Mapping[str, Term] | None = None, cap: int | None = None
     ) -> Result:
         guard.check(query, self.allowed_services)
+        if self.isolate:
+            return sandbox.run_isolated(self._evaluate, query, bindings, cap)
+        return self._evaluate(query, bindings, cap)
+
+    def _evaluate(self, query: str, bindings: Mapping[str, Term] | None, cap: int | None) -> Result:
         substitutions: dict[ox.Variable, Any] = {
             ox.Variable(k): v.to_oxigraph() for k, v in (bindings or {}).items()
         }

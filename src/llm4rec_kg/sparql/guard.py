@@ -1,9 +1,13 @@
-"""Refuse federated queries: a ``SERVICE`` clause makes the engine connect to any URL the
-query names (server-side request forgery), so a query that has one runs only when the
-endpoint is on an explicit allow-list.
+"""Refuse federated queries in the text, as a second layer: a SERVICE clause makes the
+engine connect to any URL the query names (server-side request forgery). The first layer is
+``sandbox``: untrusted queries are evaluated where no network exists, so a query this check
+misreads still connects nowhere. With ``--allow-service``, this check is what keeps other
+endpoints out.
 
 The check reads tokens, not text: ``SERVICE`` inside a string, an IRI or a comment is not a
-clause, and ``ex:SERVICE`` is a prefixed name.
+clause, and ``ex:SERVICE`` is a prefixed name. Prefixed names take SPARQL's escapes (``\\#``,
+``\\'``), and an unterminated string runs to the end of its line (or of the text), so every
+character is read once: the scan is linear in the query's length.
 """
 
 from __future__ import annotations
@@ -13,15 +17,16 @@ from collections.abc import Iterable, Iterator
 
 from llm4rec_kg.errors import UsageError
 
+_LOCAL = r"(?:[\w.\-:%]|\\[_~.\-!$&'()*+,;=/?#@%])*"
 _TOKENS = re.compile(
-    r'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-                  |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-      |(?P<iri><[^<>"{}|^`\\\s]*>)
+    rf'''(?P<string>"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)|\'\'\'(?:[^'\\]|\\.|'(?!''))*(?:\'\'\'|\Z)
+                  |"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\Z)|'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\Z))
+      |(?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
       |(?P<comment>\#[^\n]*)
       |(?P<var>[?$]\w+)
-      |(?P<word>[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]*|[A-Za-z_]\w*)
+      |(?P<word>[A-Za-z_][\w.-]*:{_LOCAL}|:{_LOCAL}|[A-Za-z_]\w*)
       |(?P<other>\S)''',
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
 
 
