@@ -541,3 +541,27 @@ def test_the_pages_graph_data_is_what_tojson_writes() -> None:
         expected = Environment(autoescape=True).from_string("{{ data|tojson }}").render(data=data)
         assert "".join(visual._script_json(data, "nodes")) == expected
         assert "</script" not in expected
+
+
+def test_an_iri_no_store_can_parse_is_refused_before_any_writer(small_catalog: Path) -> None:
+    from llm4rec_kg.graph import iris
+
+    paper = URIRef("https://w3id.org/llm4rec/paper/x")
+    graph = Triples(
+        [
+            (paper, SDO.url, URIRef("https://doi.org/10.1145/{x}")),
+            (paper, SDO.codeRepository, URIRef('https://github.com/a/b"c')),
+            (paper, SDO.sameAs, URIRef("relative/path")),
+            (paper, SDO.name, Literal("fine")),
+        ]
+    )
+    where = {paper: ("papers", "x")}
+    problems = iris.malformed(graph, where)
+    assert [(p.entry, p.field) for p in problems] == [
+        ("x", "schema:codeRepository"),
+        ("x", "schema:sameAs"),
+        ("x", "schema:url"),
+    ]
+    assert "'{'" in str(problems[2]) and "not an absolute IRI" in str(problems[1])
+    # and each IRI the real build writes is one pyoxigraph accepts
+    assert iris.malformed(pipeline.validate(small_catalog).graph, {}) == []

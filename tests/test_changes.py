@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -109,3 +110,41 @@ def test_citation_and_licence_agree_with_the_package() -> None:
     licence = (ROOT / "LICENSE").read_text()
     assert licence.startswith("MIT License") and "Permission is hereby granted" in licence
     assert f"## {__version__} ({RELEASED})" in (ROOT / "CHANGELOG.md").read_text()
+
+
+def test_a_build_killed_after_the_swap_leaves_its_entry_for_the_next_build(
+    real_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llm4rec_kg.publish import changes
+
+    project = real_catalog.parent
+    out = project / "exports"
+    shutil.copytree(ROOT / "exports", out)
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text("# Changelog\n\n## Unreleased\n\n## 0.2.0\n\n- earlier\n")
+    _add_paper(real_catalog)
+    moved = changes.move_pending
+    calls = []
+
+    def killed_after_the_swap(out_dir: Path, log: Path) -> bool:
+        calls.append(out_dir)
+        if len(calls) == 2:  # the second call follows the swap: the process dies there
+            raise KeyboardInterrupt
+        return moved(out_dir, log)
+
+    monkeypatch.setattr(changes, "move_pending", killed_after_the_swap)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(real_catalog, out, changelog=changelog)
+    monkeypatch.setattr(changes, "move_pending", moved)
+    assert "- Data" not in changelog.read_text()  # the new exports are in, the entry is not
+    assert f"paper:{NEW_PAPER}" in (out / changes.PENDING).read_text()
+    assert f"/paper/{NEW_PAPER}>" in (out / "llm4rec.nt").read_text()
+    again = pipeline.build(real_catalog, out, changelog=changelog)
+    assert again.up_to_date  # nothing to rebuild: the pending entry was moved all the same
+    text = changelog.read_text()
+    assert text.count("- Data (built by") == 1 and f"paper:{NEW_PAPER}" in text
+    assert not (out / changes.PENDING).exists()
+    # moved twice (the file could not be removed after the first move): one entry still
+    (out / changes.PENDING).write_text(text.split("## Unreleased\n\n", 1)[1].split("\n")[0] + "\n")
+    pipeline.build(real_catalog, out, changelog=changelog)
+    assert changelog.read_text() == text

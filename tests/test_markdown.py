@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from llm4rec_kg.readers import markdown
 from llm4rec_kg.readers.markdown import parse_tables, read_tables
 
 QUIRKS = Path(__file__).parent / "fixtures" / "markdown"
@@ -74,3 +75,18 @@ def test_unreadable_file_is_a_source_error(tmp_path: Path) -> None:
 
     with pytest.raises(SourceError, match="cannot read"):
         read_tables(tmp_path / "missing.md")
+
+
+def test_control_characters_are_removed_with_a_finding() -> None:
+    from llm4rec_kg.readers import shapes
+
+    text = (
+        "## Papers\n\n- [A Paper \x1bAbout\x07 Ranking\x00](https://arxiv.org/abs/2401.99991)\n"
+        "- [Clean Title Here](https://arxiv.org/abs/2401.99992)\n"
+    )
+    reading = shapes.read(markdown.parse_document(text))
+    titles = [row.listed["title"] for row in reading.rows]
+    assert titles == ["A Paper About Ranking", "Clean Title Here"]
+    assert [(f.line, f.message) for f in reading.findings] == [
+        (3, "control characters removed from this line")
+    ]

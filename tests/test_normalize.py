@@ -142,3 +142,16 @@ def test_years_are_not_counts() -> None:
 def test_arxiv_year() -> None:
     assert normalize.arxiv_year("2305.00447") == 2023
     assert normalize.arxiv_year("hep-th/9901001") == 1999
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://doi.org/10.1145/{x}",
+        "https://dl.acm.org/doi/10.1145/a<b>",
+        "https://example.org/doi/abs/10.1145/x%22y",
+    ],
+)
+def test_a_doi_that_cannot_be_an_iri_identifies_nothing(url: str) -> None:
+    assert normalize.doi(url) is None
+    assert normalize.identify(url) is None

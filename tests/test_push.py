@@ -166,3 +166,42 @@ def test_a_staged_push_removes_staging_graphs_that_killed_pushes_left(
     assert code == 0, err
     assert push.count(target, left) == 0 and push.count(target, other) == 1
     assert push.count(target, GRAPH) == real_build.triples
+
+
+class _OddCount(BaseHTTPRequestHandler):
+    """A store that takes every upload and update, and answers any query with ?n."""
+
+    def _ok(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if "query" in self.path or "sparql-query" in self.headers.get("Content-Type", ""):
+            body = (
+                b'{"head":{"vars":["n"]},'
+                b'"results":{"bindings":[{"n":{"type":"literal","value":"7"}}]}}'
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(204)
+        self.end_headers()
+
+    do_PUT = do_POST = do_GET = do_DELETE = _ok
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_store_that_names_the_count_otherwise_is_a_clear_error() -> None:
+    server = HTTPServer(("127.0.0.1", 0), _OddCount)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        code, _, err = _push(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 2 and "Traceback" not in err, err
+    assert "the store answered the count with ?n" in err

@@ -312,3 +312,16 @@ def test_a_paper_without_a_short_name_is_not_named_twice() -> None:
     title_only = [line for line in out.splitlines() if "Large Language Models as Data" in line]
     assert title_only and all(line.count("Large Language Models") == 1 for line in title_only)
     assert any(line.startswith("PaLM  LLM4KGC") for line in out.splitlines())  # named ones
+
+
+def test_a_terminal_table_shows_control_characters_as_escapes() -> None:
+    from llm4rec_kg.sparql.results import Result, Term, to_table
+
+    result = Result(
+        kind="select",
+        variables=["t"],
+        rows=[{"t": Term("literal", "red \x1b[31m bell \x07")}],
+    )
+    table = to_table(result, {})
+    assert "\x1b" not in table and "\x07" not in table
+    assert "red \\x1b[31m bell \\x07" in table

@@ -173,3 +173,51 @@ def test_every_minted_iri_resolves_under_serve(iris: list[str]) -> None:
             assert get(url + path, "text/turtle").media == "text/turtle", path
         dataset = get(url + "/", "application/ld+json")
         assert dataset.media == "application/ld+json" and json.loads(dataset.body)
+
+
+def test_the_static_site_sends_the_servers_security_headers(apache: tuple[str, Path]) -> None:
+    from llm4rec_kg.headers import APP_CSP, DATA_CSP, PAGE_CSP, PAGE_CSP_META
+
+    url, _ = apache
+    cases = {
+        "paper/arxiv-2305.00447": ("text/html", PAGE_CSP),
+        "paper/arxiv-2305.00447.ttl": ("text/turtle", DATA_CSP),
+        "llm4rec.html": ("text/html", APP_CSP),
+        "llm4rec.nt": ("application/n-triples", DATA_CSP),
+    }
+    for path, (accept, csp) in cases.items():
+        request = urllib.request.Request(url + path, headers={"Accept": accept})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["X-Content-Type-Options"] == "nosniff", path
+            assert response.headers["Content-Security-Policy"] == csp, path
+            assert response.headers["Referrer-Policy"] == "no-referrer", path
+            body = response.read()
+        if csp == PAGE_CSP:  # and the page says it itself, for hosts that set no headers
+            assert f'content="{PAGE_CSP_META}"'.replace("'", "&#39;").encode() in body
+
+
+def test_the_static_site_is_byte_identical_across_runs_and_hash_seeds(
+    real_build: pipeline.BuildResult, tmp_path: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REAL_CATALOG
+
+    exports = real_build.files[0].parent
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"site{seed}"
+        code = (
+            "from pathlib import Path; from llm4rec_kg import pipeline; "
+            f"pipeline.site(Path({str(REAL_CATALOG)!r}), Path({str(out)!r}), "
+            f"exports_dir=Path({str(exports)!r}), host_url='https://example.org/kg/')"
+        )
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", code], env=env, check=True)
+        trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert trees[0].keys() == trees[1].keys() and len(trees[0]) > 2500
+    differ = [str(p) for p in trees[0] if trees[0][p] != trees[1][p]]
+    assert differ == []
+    assert b"_:" in trees[0][Path("ontology.nt")]  # it has blank nodes, and they held still

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -401,3 +401,71 @@ def test_a_cell_of_five_thousand_brackets_is_read_synced_and_built(tmp_path: Pat
     graph = _build(catalog, tmp_path / "out")
     names = {str(o) for o in graph.objects(None, URIRef(L4R + "shortName"))}
     assert names == {"[" * 5000}
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real tmpfs of 2 MiB, mounted for the test (root only; CI runs as root)."""
+    import os
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        from conftest import require
+
+        require("LLM4REC_REQUIRE_TMPFS", f"a tmpfs mount ({done.stderr.decode().strip()})")
+    try:
+        yield mount
+    finally:
+        os.sync()
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.parametrize(("padding", "spare"), [(1_500_000, 400_000), (300_000, 312_000)])
+def test_a_sync_on_a_full_disk_writes_nothing_and_says_why(
+    small_disk: Path, padding: int, spare: int
+) -> None:
+    """The snapshot itself does not fit (1.5 MB), or it fits and the catalog's files then
+    do not: either way the disk is left as it was, with a message and no traceback."""
+    from click.testing import CliRunner
+
+    from llm4rec_kg.cli import main
+
+    project = small_disk / "project"
+    project.mkdir()
+    register(project, {"small": [("a1b2c3d", "2026-01-01", SMALL_LIST)]})
+    first = CliRunner().invoke(main, ["sync", "--catalog", str(project / "catalog")])
+    assert first.exit_code == 0, first.output
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    # fill the disk to within a little of full
+    free = shutil.disk_usage(small_disk).free
+    (small_disk / "ballast").write_bytes(b"\0" * max(free - spare, 0))
+    snapshot = small_disk.parent / "new.md"
+    snapshot.write_text(
+        SMALL_LIST.read_text(encoding="utf-8") + "\n<!-- " + "x" * padding + " -->\n"
+    )
+    result = CliRunner().invoke(
+        main,
+        [
+            "sync",
+            "small",
+            "--catalog",
+            str(project / "catalog"),
+            "--file",
+            str(snapshot),
+            "--commit",
+            "f00d123",
+            "--date",
+            "2026-12-02",
+        ],
+    )
+    assert result.exit_code != 0, result.output
+    assert "No space left on device" in result.stderr and "Traceback" not in result.stderr
+    after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    assert after == before  # no vendored file, no catalog file changed, no temporary left

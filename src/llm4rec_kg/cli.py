@@ -19,7 +19,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from llm4rec_kg import DEFAULT_BASE, __version__
-from llm4rec_kg.errors import InvalidDataError, KGError
+from llm4rec_kg.errors import InvalidDataError, KGError, SourceError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,6 +96,9 @@ def handles_errors(command: F) -> F:
             return command(*args, **kwargs)
         except KGError as err:
             _fail(err)
+        except OSError as err:  # a full disk, a read-only folder: I/O, not a bug
+            where = f"{err.filename}: " if err.filename else ""
+            _fail(SourceError(f"{where}{err.strerror or err}; nothing more was written"))
 
     return wrapper  # type: ignore[return-value]
 

@@ -83,6 +83,8 @@ def validate(catalog_dir: Path, base: str = DEFAULT_BASE, progress: Progress = Q
     mint = Minter(base)
     graph = progress.run("build the graph", lambda: builder.build_graph(catalog, mint))
     where = builder.subjects(catalog, mint)
+    if problems := iris.malformed(graph, where, catalog):
+        raise InvalidDataError("iris", problems)
     problems = progress.run("SHACL", lambda: shacl.validate_graph(graph, where, catalog))
     if problems:
         raise InvalidDataError("shacl", problems)
@@ -109,6 +111,10 @@ def build(
     dataset description names, if there is one. With ``changelog``, what the build changed
     in the graph (against the exports it replaces) is added to that file."""
     started = time.perf_counter()
+    if changelog is not None:  # an entry a killed build left with its exports comes first
+        from llm4rec_kg.publish import changes
+
+        changes.move_pending(out_dir, changelog)
     if not force and freshness.is_fresh(out_dir, catalog_dir, base, BUILT, sparql_endpoint):
         return BuildResult(None, base, [], time.perf_counter() - started)
     from llm4rec_kg.graph import iris
@@ -132,16 +138,35 @@ def build(
         else functools.partial(_staged, progress, f"write {name}", render)
         for name, render in writers.items()
     }
-    before = _graph_lines(out_dir) if changelog is not None else None
+    if changelog is not None and (before := _graph_lines(out_dir)) is not None:
+        staged = _with_changelog_entry(staged, before, base)
     files = exports.write_exports(out_dir, staged)
-    if changelog is not None and before is not None:
-        from llm4rec_kg import __version__
+    if changelog is not None:
         from llm4rec_kg.publish import changes
 
-        change = changes.diff(before, changes.read_lines(out_dir))
-        changes.record(changelog, change, base, __version__)
+        changes.move_pending(out_dir, changelog)
     shown = [path for path in files if not path.name.startswith(".")]
     return BuildResult(graph, base, shown, time.perf_counter() - started)
+
+
+def _with_changelog_entry(
+    staged: dict[str, exports.Writer], before: set[str], base: str
+) -> dict[str, exports.Writer]:
+    """The writers, with the changelog entry written after the N-Triples it compares, so
+    the entry is part of the export set that is swapped in."""
+    from llm4rec_kg import __version__
+    from llm4rec_kg.publish import changes
+
+    def entry(staging: Path) -> str:
+        change = changes.diff(before, changes.read_lines(staging))
+        return changes.entry(change, base, __version__)
+
+    out: dict[str, exports.Writer] = {}
+    for name, writer in staged.items():
+        out[name] = writer
+        if name == "llm4rec.nt":
+            out[changes.PENDING] = entry
+    return out
 
 
 def _lint(loaded: Catalog, catalog_dir: Path) -> Report:

@@ -27,6 +27,7 @@ def write(catalog_dir: Path, texts: Mapping[str, str]) -> None:
     """Replace the named files (paths relative to catalog_dir) all together."""
     if not texts:
         return
+    staging: Path | None = None
     try:
         staging = Path(tempfile.mkdtemp(prefix=PREFIX, dir=catalog_dir))
         for name, text in texts.items():
@@ -37,6 +38,8 @@ def write(catalog_dir: Path, texts: Mapping[str, str]) -> None:
             _fsync(target)
         yamlio.atomic_write(staging / COMMIT, "".join(f"{name}\n" for name in sorted(texts)))
     except OSError as err:
+        if staging is not None:  # never committed: the change did not happen
+            shutil.rmtree(staging, ignore_errors=True)
         raise SourceError(f"{catalog_dir}: cannot write the catalog: {err}") from err
     _finish(catalog_dir, staging)
 

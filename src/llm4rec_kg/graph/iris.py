@@ -8,13 +8,20 @@ that succeeds adds the IRIs it minted for the first time, like a lock file.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from llm4rec_kg.catalog import yamlio
 from llm4rec_kg.errors import Problem
 from llm4rec_kg.graph.triples import Triples
+from llm4rec_kg.namespaces import compact
+
+if TYPE_CHECKING:
+    from llm4rec_kg.catalog import Catalog
 
 LEDGER = "published-iris.txt"
 HEADER = (
@@ -74,3 +81,40 @@ def record(catalog_dir: Path, graph: Triples, base: str) -> bool:
         return False
     yamlio.atomic_write(catalog_dir / LEDGER, HEADER + "".join(f"{p}\n" for p in paths))
     return True
+
+
+# The characters RFC 3987 keeps out of every IRI (and so N-Triples, Turtle and every store);
+# the readers and the schema refuse them first, this is the last gate before a writer.
+_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def malformed(
+    graph: Triples, where: Mapping[URIRef, tuple[str, str]], catalog: Catalog | None = None
+) -> list[Problem]:
+    """Every IRI of the graph that is no IRI, located on the entry whose triple holds it;
+    and every IRI minted under the base whose path is not plain segments."""
+    problems: set[Problem] = set()
+    for s, p, o in graph:
+        for term in (s, p, o):
+            if isinstance(term, URIRef) and (reason := _fault(str(term))):
+                entry = where.get(s) if isinstance(s, URIRef) else None
+                location = catalog.locations.get(entry) if catalog and entry else None
+                problems.add(
+                    Problem(
+                        location.file if location else "graph",
+                        location.line if location else None,
+                        entry[1] if entry else str(s),
+                        compact(str(p)),
+                        f"{reason}: {str(term)!r}",
+                    )
+                )
+    return sorted(problems)
+
+
+def _fault(iri: str) -> str | None:
+    if not _SCHEME.match(iri):
+        return "is not an absolute IRI"
+    if found := _FORBIDDEN.search(iri):
+        return f"holds {found.group()!r}, which no IRI may hold"
+    return None

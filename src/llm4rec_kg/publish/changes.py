@@ -124,23 +124,53 @@ def summary(change: GraphDiff, base: str, limit: int = 10) -> list[str]:
     return lines
 
 
+# The changelog entry of a build travels with its export set: written into the staging
+# directory, swapped in with the exports, then moved into the changelog. A build killed
+# between the swap and the move leaves it here, and the next build moves it.
+PENDING = ".changelog-entry"
+
+
+def entry(change: GraphDiff, base: str, version: str) -> str:
+    """The changelog bullet of a diff; empty when the graph did not change."""
+    if change.empty:
+        return ""
+    return f"- Data (built by {version}): " + "; ".join(summary(change, base)) + "\n"
+
+
 def record(changelog: Path, change: GraphDiff, base: str, version: str) -> bool:
     """Add the diff to the changelog's Unreleased section (made if missing); nothing when
     the graph did not change. True when the file was written."""
-    if change.empty:
+    return add_entry(changelog, entry(change, base, version))
+
+
+def add_entry(changelog: Path, bullet: str) -> bool:
+    """Put bullet first under Unreleased; nothing when it is empty or already there (a
+    pending entry moved once before its file could be removed)."""
+    if not bullet.strip():
         return False
     from llm4rec_kg.catalog import yamlio
 
     text = changelog.read_text(encoding="utf-8") if changelog.is_file() else "# Changelog\n"
-    entry = summary(change, base)
-    bullet = f"- Data (built by {version}): " + "; ".join(entry) + "\n"
     if UNRELEASED in text:
         head, _, rest = text.partition(UNRELEASED + "\n")
+        if rest.lstrip("\n").startswith(bullet):
+            return False
         text = head + UNRELEASED + "\n\n" + bullet + rest.lstrip("\n")
     else:
         title, _, rest = text.partition("\n")
         text = f"{title}\n\n{UNRELEASED}\n\n{bullet}\n" + rest.lstrip("\n")
     yamlio.atomic_write(changelog, text)
+    return True
+
+
+def move_pending(out_dir: Path, changelog: Path) -> bool:
+    """Move the entry a build left with its exports into the changelog; True when one was
+    there."""
+    pending = out_dir / PENDING
+    if not pending.is_file():
+        return False
+    add_entry(changelog, pending.read_text(encoding="utf-8"))
+    pending.unlink()
     return True
 
 

@@ -6,6 +6,7 @@ the term IRI ``…/ontology#Paper`` lands on its entry."""
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -147,14 +148,31 @@ def version(store: ox.Store) -> str:
 
 @functools.cache  # the packaged ontology does not change while the process runs
 def serialised(media: str) -> str:
-    """The ontology file in another syntax (N-Triples lines sorted; JSON-LD with the
-    dumps' context). Its blank nodes (lists, disjointness axioms) get fresh labels."""
+    """The ontology file in another syntax (N-Triples lines sorted; JSON-LD by the dumps'
+    writer and context). Its blank nodes (lists, disjointness axioms) get canonical labels,
+    so the same ontology gives the same bytes on every run."""
     from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
 
     from llm4rec_kg.publish import exports
     from llm4rec_kg.resources import ontology_file
 
-    graph = Graph().parse(ontology_file("llm4rec.ttl"))
+    graph = to_canonical_graph(Graph().parse(ontology_file("llm4rec.ttl")))
     if media == "application/n-triples":
         return "".join(sorted(graph.serialize(format="nt").splitlines(keepends=True)))
-    return graph.serialize(format="json-ld", context=exports.context()["@context"])
+    context = exports.context()["@context"]
+    document = json.loads(graph.serialize(format="json-ld", context=context))
+    # rdflib's JSON-LD order follows hashing; sets of values have no order, so sort them
+    return json.dumps(_sorted(document), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _sorted(value: Any, key: str = "") -> Any:
+    """JSON-LD with every unordered array sorted (an @list keeps its order)."""
+    if isinstance(value, dict):
+        return {k: _sorted(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted(v) for v in value]
+        if key == "@list":
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value

@@ -106,7 +106,18 @@ def count(target: Target, graph: str) -> int:
     result = RemoteEngine(target.query).run(
         internal_query("count_graph"), {"graph": Term("uri", graph)}
     )
-    return int(result.rows[0]["triples"].value) if result.rows else 0
+    if not result.rows:
+        return 0
+    found = result.rows[0].get("triples")
+    if found is None:  # a store that renames the variable, or answers another query
+        named = ", ".join("?" + v for v in result.variables) or "no variable"
+        raise SourceError(f"{target.query}: the store answered the count with {named}")
+    try:
+        return int(found.value)
+    except ValueError:
+        raise SourceError(
+            f"{target.query}: the store counted {found.value!r} triples, not a number"
+        ) from None
 
 
 def push(

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from llm4rec_kg.errors import SourceError
+from llm4rec_kg.headers import APP_CSP, DATA_CSP, PAGE_CSP, PAGE_CSP_META, SECURITY
 from llm4rec_kg.publish import BUILT, MEDIA_TYPES, PAGE, landing, ontology_doc
 from llm4rec_kg.publish.describe import MEDIA, Describer
 from llm4rec_kg.publish.exports import swapped_in
@@ -43,9 +44,12 @@ class SiteResult:
 
 
 def templates() -> Environment:
-    return Environment(
+    """The package's templates, for the site and for ``serve`` alike."""
+    env = Environment(
         loader=PackageLoader("llm4rec_kg"), autoescape=select_autoescape(default=True)
     )
+    env.globals["csp_meta"] = PAGE_CSP_META
+    return env
 
 
 def local_path(iri: str, base: str) -> str | None:
@@ -275,6 +279,15 @@ def htaccess(redirects: dict[str, str], host_url: str) -> str:
         "AddCharset utf-8 .ttl .nt .jsonld .html .json .csv .md",
         "Header always set Vary Accept",
         "Header always set Access-Control-Allow-Origin *",
+        # The same security headers as `llm4rec-kg serve` (llm4rec_kg.headers).
+        *(f'Header always set {name} "{value}"' for name, value in SECURITY.items()),
+        f'Header always set Content-Security-Policy "{DATA_CSP}"',
+        '<FilesMatch "\\.html$">',
+        f'    Header always set Content-Security-Policy "{PAGE_CSP}"',
+        "</FilesMatch>",
+        f"<Files {PAGE}>",
+        f'    Header always set Content-Security-Policy "{APP_CSP}"',
+        "</Files>",
         "RewriteEngine On",
         f"RewriteBase {urlsplit(host_url).path or '/'}",
         "",

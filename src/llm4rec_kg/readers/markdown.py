@@ -116,6 +116,12 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    controls: list[int] = field(default_factory=list)  # lines whose control characters went
+
+
+# Control characters carry nothing a list means (an ESC, a BEL, a NUL); written to an export
+# they would reach a reader's terminal. Tabs and line ends stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def slugify(text: str) -> str:
@@ -246,9 +252,13 @@ def parse_tables(text: str) -> list[Table]:
 
 def parse_document(text: str) -> Document:
     text = text.replace("\r\n", "\n")
+    doc = Document()
+    if _CONTROL.search(text):
+        lines = text.split("\n")
+        doc.controls = [n for n, line in enumerate(lines, 1) if _CONTROL.search(line)]
+        text = "\n".join(_CONTROL.sub("", line) for line in lines)
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
-    doc = Document()
     _walk(tokens, text.split("\n"), doc, md)
     return doc
 

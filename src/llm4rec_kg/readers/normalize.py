@@ -90,7 +90,13 @@ def doi(url: str) -> str | None:
     if parts.hostname not in _DOI_HOSTS:
         return None
     match = _DOI.search(unquote(parts.path))
-    return match.group(1).rstrip("/.").lower() if match else None
+    return _usable_doi(match.group(1)) if match else None
+
+
+def _usable_doi(text: str) -> str | None:
+    """A DOI whose doi.org address is an IRI (``10.1145/{x}`` is no DOI anyone can cite)."""
+    value = text.rstrip("/.").lower()
+    return value if valid_iri(f"https://doi.org/{value}") else None
 
 
 def repository(url: str) -> Repository | None:
@@ -291,8 +297,10 @@ def identify(url: str) -> Identifier | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return None
-    if match := _ANY_DOI_PATH.search(unquote(parts.path)):
-        return Identifier("doi", match.group(1).rstrip("/.").lower())
+    if (match := _ANY_DOI_PATH.search(unquote(parts.path))) and (
+        found := _usable_doi(match.group(1))
+    ):
+        return Identifier("doi", found)
     if match := _PII.search(url):
         return Identifier("pii", match.group(1).lower())
     if match := _OPENREVIEW.search(url):

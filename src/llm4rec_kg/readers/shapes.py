@@ -659,6 +659,9 @@ def read(
     of columns by header text (``ignore`` for none), and headings whose blocks hold no
     entries."""
     reading = Reading()
+    reading.findings += [
+        ReadFinding(line, "control characters removed from this line") for line in doc.controls
+    ]
     doc = _without_sections(doc, skip_sections, reading)
     for table in doc.tables:
         _TableReader(table, reading, columns).read()

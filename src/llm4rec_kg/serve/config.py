@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llm4rec_kg.graph.vocab import DEFAULT_BASE
+from llm4rec_kg.headers import APP_CSP, DATA_CSP, PAGE_CSP, default_headers
 
 MIB = 1 << 20
 
@@ -31,28 +32,4 @@ class ServeConfig:
     max_body: int = 256 * 1024  # bytes of a query or form
 
 
-CORS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
-}
-# Every response says what it may load. Entity and index pages run no script; the offline
-# page runs only its own inline script and WebAssembly, and fetches nothing; data runs nothing.
-DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
-PAGE_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-APP_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; "
-    "style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; frame-ancestors 'none'"
-)
-SECURITY = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-
-
-def default_headers(csp: str = DATA_CSP) -> list[tuple[str, str]]:
-    """The headers of every response, an error from the HTTP layer included."""
-    return [*CORS.items(), *SECURITY.items(), ("Content-Security-Policy", csp)]
+__all__ = ["APP_CSP", "DATA_CSP", "MIB", "PAGE_CSP", "ServeConfig", "default_headers"]

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pyoxigraph as ox
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 
 from llm4rec_kg.namespaces import display_prefixes
 from llm4rec_kg.publish import MEDIA_TYPES, PAGE, describe, landing, ontology_doc
+from llm4rec_kg.publish.site import templates as site_templates
 from llm4rec_kg.serve.answers import Answers
 from llm4rec_kg.serve.config import MIB, ServeConfig
 from llm4rec_kg.sparql import queries
@@ -40,11 +41,7 @@ class Site:
     triples: int
     loaded: float = field(default_factory=time.time)  # Last-Modified of every page
     answers: Answers = field(init=False)
-    templates: Environment = field(
-        default_factory=lambda: Environment(
-            loader=PackageLoader("llm4rec_kg"), autoescape=select_autoescape(default=True)
-        )
-    )
+    templates: Environment = field(default_factory=site_templates)
 
     def __post_init__(self) -> None:
         self.answers = Answers(self.config.cache_mb * MIB)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -262,10 +263,15 @@ def to_table(result: Result, prefixes: Mapping[str, str], width: int | None = No
     return "\n".join(lines) + "\n"
 
 
+# Shown as escapes on a terminal: an ESC in data would otherwise drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _display(term: Term, prefixes: Mapping[str, str]) -> str:
     if term.kind == "uri":
         return shorten(term.value, prefixes)
-    return " ".join(term.value.split())
+    text = " ".join(term.value.split())
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def shorten(iri: str, prefixes: Mapping[str, str]) -> str:
