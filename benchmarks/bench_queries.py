@@ -3,13 +3,15 @@ concurrent clients.
 
     python benchmarks/bench_queries.py [--runs 20] [--clients 10] [--seconds 10]
                                        [--cold-runs 7]
-    python benchmarks/bench_queries.py --runs 3 --clients 50 --seconds 20   # the load test
+    python benchmarks/bench_queries.py --load-only --clients 200 --seconds 20   # the load test
 
 Cold starts: the real catalog's `build --force`, a no-op `build`, `query NAME` and `serve`
 to its first answer, each in --cold-runs fresh processes (median and range). Latency: every
 named query run --runs times on an embedded pyoxigraph store built from the catalog (median
-and p95 per query). Throughput: --clients threads send a named query to a
-`llm4rec-kg serve` process on 127.0.0.1 for --seconds; the loop is bounded and stops itself.
+and p95 per query). Load: --clients threads send the named queries to a `llm4rec-kg serve`
+process on 127.0.0.1 for --seconds, answered from the cache, then each new to it; then
+--heavy clients send a query that runs to the time limit while 10 clients send light ones.
+Every loop is bounded and stops itself; all traffic stays on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
@@ -100,60 +103,127 @@ def cold_start(runs: int) -> None:
         )
 
 
-def throughput(clients: int, seconds: float) -> None:
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "llm4rec_kg", "serve", "--port", "0"],
+        [sys.executable, "-m", "llm4rec_kg", "serve", "--port", "0", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert process.stdout is not None
+    return process, process.stdout.readline().split()[2]
+
+
+def _rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children (the query workers), in MiB."""
+    total = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.is_file():
+        pids += [int(p) for p in children.read_text().split()]
+    for each in pids:
+        for line in Path(f"/proc/{each}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+class _Load:
+    """Threads sending requests until a deadline; latencies and errors by kind."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.lock = threading.Lock()
+        self.latencies: dict[str, list[float]] = {}
+        self.statuses: dict[str, dict[int, int]] = {}
+
+    def client(self, kind: str, urls: list[str], offset: int, unique: bool) -> None:
+        turn = offset
+        while time.monotonic() < self.deadline:
+            url = urls[turn % len(urls)]
+            if unique:  # a comment makes each text new to the answer cache
+                url += quote(f"\n# {offset}-{turn}")
+            turn += 1
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(url, timeout=60) as response:
+                    response.read()
+                    status = response.status
+            except urllib.error.HTTPError as err:
+                status = err.code
+            except OSError:
+                status = 0
+            took = (time.perf_counter() - started) * 1000
+            with self.lock:
+                self.statuses.setdefault(kind, {}).setdefault(status, 0)
+                self.statuses[kind][status] += 1
+                if status == 200:
+                    self.latencies.setdefault(kind, []).append(took)
+
+    def run(self, plan: list[tuple[str, list[str], bool]]) -> float:
+        threads = [
+            threading.Thread(target=self.client, args=(kind, urls, n, unique))
+            for n, (kind, urls, unique) in enumerate(plan)
+        ]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - started
+
+    def report(self, kind: str, elapsed: float) -> None:
+        times = self.latencies.get(kind, [0.0])
+        statuses = self.statuses.get(kind, {})
+        errors = sum(n for status, n in statuses.items() if status != 200)
+        print(
+            f"  {kind:<10} {len(self.latencies.get(kind, [])) / elapsed:8.1f} req/s  "
+            f"{errors} errors {dict(sorted(statuses.items()))}  "
+            f"median {statistics.median(times):.1f} ms  p99 {_percentile(times, 0.99):.1f} ms"
+        )
+
+
+def throughput(clients: int, seconds: float) -> None:
+    """--clients threads on the named queries, answered from the cache and then each one
+    new (every request a text the cache has not seen, so a worker runs it)."""
+    process, base = _serve()
     try:
-        assert process.stdout is not None
-        base = process.stdout.readline().split()[2]
-        # Every named query, with its default parameters bound, in turn.
         urls = [
             f"{base}?query={quote(queries.with_values(q.text, q.bindings({})))}"
             for q in queries.load_all().values()
         ]
         for url in urls:
             urllib.request.urlopen(url, timeout=30).read()
-        latencies: list[float] = []
-        errors = [0]
-        lock = threading.Lock()
-        deadline = time.monotonic() + seconds
+        print(f"Served load: {clients} clients, {seconds:g} s each, {len(urls)} named queries")
+        for kind, unique in (("cached", False), ("uncached", True)):
+            load = _Load(seconds)
+            elapsed = load.run([(kind, urls, unique)] * clients)
+            load.report(kind, elapsed)
+        print(f"  server memory after the runs: {_rss_mib(process.pid):.0f} MiB (with workers)")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
-        def client(offset: int) -> None:
-            turn = offset
-            while time.monotonic() < deadline:
-                url = urls[turn % len(urls)]
-                turn += 1
-                started = time.perf_counter()
-                try:
-                    urllib.request.urlopen(url, timeout=30).read()
-                except OSError:
-                    with lock:
-                        errors[0] += 1
-                    continue
-                with lock:
-                    latencies.append((time.perf_counter() - started) * 1000)
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        print(
-            f"Served throughput: {clients} concurrent clients for {elapsed:.1f} s "
-            f"({len(urls)} named queries in turn, JSON results, default 2 workers, "
-            "answers cached after their first run)"
-        )
-        print(
-            f"  {len(latencies) / elapsed:8.1f} requests/s, {errors[0]} errors, "
-            f"median {statistics.median(latencies):.1f} ms, p95 {_p95(latencies):.1f} ms, "
-            f"p99 {_percentile(latencies, 0.99):.1f} ms"
-        )
+def heavy_and_light(heavy: int, light: int, seconds: float) -> None:
+    """Heavy queries (each stopped at the 5 s limit) sent without pause while light ones,
+    new to the cache, are asked: the light ones' latency is what fairness is."""
+    process, base = _serve("--timeout", "5", "--max-heavy", str(heavy))
+    try:
+        heavy_url = [f"{base}?query={quote(HEAVY)}"]
+        light_urls = [
+            f"{base}?query={quote(q)}"
+            for q in ("ASK { ?s ?p ?o }", "SELECT ?s WHERE { ?s a ?c } LIMIT 5")
+        ]
+        load = _Load(seconds)
+        plan = [("heavy", heavy_url, True)] * heavy + [("light", light_urls, True)] * light
+        elapsed = load.run(plan)
+        print(f"Fairness: {heavy} heavy clients and {light} light ones for {elapsed:.1f} s")
+        load.report("light", elapsed)
+        load.report("heavy", elapsed)
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -165,10 +235,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--cold-runs", type=int, default=7, help="fresh processes per command")
+    parser.add_argument("--heavy", type=int, default=6, help="heavy clients in the fairness run")
+    parser.add_argument("--load-only", action="store_true", help="only the served load runs")
     args = parser.parse_args()
-    cold_start(args.cold_runs)
-    latency(args.runs)
+    if not args.load_only:
+        cold_start(args.cold_runs)
+        latency(args.runs)
     throughput(args.clients, args.seconds)
+    heavy_and_light(args.heavy, 10, args.seconds)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 import uvicorn
@@ -20,6 +22,8 @@ from llm4rec_kg.serve.config import MIB, ServeConfig
 from llm4rec_kg.serve.pages import Site
 from llm4rec_kg.serve.protocol import limited
 from llm4rec_kg.sparql.pool import QueryPool
+
+T = TypeVar("T")
 
 
 class Endpoint:
@@ -104,10 +108,30 @@ class Endpoint:
         """One GET request handled in this process, with no socket: ``serve --get``."""
         if not path.startswith("/") or path.startswith("//"):
             raise UsageError(f"--get takes a path on this server, starting with one /: {path!r}")
-        status, headers, body = asyncio.run(_call(self.app, path, accept))
+        status, headers, body = _run_alone(_call(self.app, path, accept))
         if self.config.access_log:  # as uvicorn logs a request that came by socket
             sys.stderr.write(f'127.0.0.1 - "GET {path} HTTP/1.1" {status}\n')
         return status, headers, body
+
+
+def _run_alone(coroutine: Coroutine[Any, Any, T]) -> T:
+    """The coroutine's result, on an event loop of its own thread: the caller's thread may
+    be running a loop already (a notebook, a test harness)."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(asyncio.run(coroutine))
+        except BaseException as err:  # raised again in the caller's thread
+            failure.append(err)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 async def _call(app: object, path: str, accept: str) -> tuple[int, dict[str, str], bytes]:
