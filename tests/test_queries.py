@@ -325,3 +325,16 @@ def test_a_terminal_table_shows_control_characters_as_escapes() -> None:
     table = to_table(result, {})
     assert "\x1b" not in table and "\x07" not in table
     assert "red \\x1b[31m bell \\x07" in table
+
+
+def test_search_finds_entities_by_words_in_their_labels_papers_first() -> None:
+    from llm4rec_kg import pipeline
+
+    result = pipeline.query(pipeline.QueryRequest(name="search", params={"words": "LLaMA"}))
+    entities = result.column("entity")
+    assert "https://w3id.org/llm4rec/model/llama" in entities
+    classes = result.column("class")
+    first_other = next(i for i, c in enumerate(classes) if not c.endswith("#Paper"))
+    assert first_other > 0 and all(not c.endswith("#Paper") for c in classes[first_other:])
+    labels = result.column("label")
+    assert all("llama" in label.lower() for label in labels)

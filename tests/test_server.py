@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -167,8 +168,13 @@ def test_entity_html_page(url: str) -> None:
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     page = body.decode()
     assert "<h1>TALLRec</h1>" in page
-    assert '<a href="/model/llama">LLaMA</a>' in page
+    assert '<a href="/model/llama" title="https://w3id.org/llm4rec/model/llama">LLaMA</a>' in page
     assert '<a href="https://arxiv.org/abs/2305.00447">' in page
+    assert re.search(
+        r'<th scope="row" title="https://w3id.org/llm4rec/ontology#usesModel">'
+        r"uses model</th>",
+        page,
+    )
 
 
 def test_entity_rdf_by_accept_and_suffix(url: str) -> None:

@@ -56,7 +56,7 @@ def get(url: str, accept: str) -> Answer:
             media = response.headers.get("Content-Type", "").split(";")[0]
             return Answer(response.status, media, response.read(), response.url)
     except urllib.error.HTTPError as err:
-        return Answer(err.code, "", err.read(), url)
+        return Answer(err.code, err.headers.get("Content-Type", "").split(";")[0], err.read(), url)
 
 
 # Documents of one format, whatever is asked: the dumps and the ontology's versions.
@@ -221,3 +221,70 @@ def test_the_static_site_is_byte_identical_across_runs_and_hash_seeds(
     differ = [str(p) for p in trees[0] if trees[0][p] != trees[1][p]]
     assert differ == []
     assert b"_:" in trees[0][Path("ontology.nt")]  # it has blank nodes, and they held still
+
+
+def _entity_pages(root: Path) -> list[Path]:
+    """Every page that describes something: not the explorer, the 404 page, or the pages
+    that only send a replaced IRI on to its heir."""
+    return [
+        p
+        for p in root.rglob("*.html")
+        if p.name not in ("llm4rec.html", "404.html")
+        and 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:600]
+    ]
+
+
+def test_entity_pages_show_labels_not_raw_iris(apache: tuple[str, Path]) -> None:
+    """No page shows a model use's IRI as link text, nor a property's IRI or CURIE where
+    the ontology labels that property."""
+    from rdflib.namespace import RDFS
+
+    from llm4rec_kg.resources import ontology_file
+
+    _, root = apache
+    ontology = Graph().parse(ontology_file("llm4rec.ttl"))
+    labelled = {str(s) for s in ontology.subjects(RDFS.label, None)}
+    link_text = re.compile(r"<a [^>]*>([^<]*)</a>")
+    heading = re.compile(
+        r'<th scope="row" title="([^"]+)">([^<]*)</th>|<h3 title="([^"]+)">([^<]*)'
+    )
+    pages = _entity_pages(root)
+    assert len(pages) > 2500
+    raw_uses, raw_properties = [], []
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        raw_uses += [t for t in link_text.findall(html) if "/uses/" in t]
+        for match in heading.finditer(html):
+            iri = match.group(1) or match.group(3)
+            shown = (match.group(2) or match.group(4) or "").strip()
+            if iri in labelled and (shown == iri or ":" in shown.split(" ")[0]):
+                raw_properties.append(f"{page.name}: {shown}")
+    assert raw_uses == [] and raw_properties == []
+    model = (root / "model" / "llama.html").read_text(encoding="utf-8")
+    assert re.search(r">BIGRec — Fine-tuned — LLaMA \(7B\)</a>", model)
+    # the subject's own description comes before what refers to it
+    assert model.index('class="description"') < model.index("Referred to by")
+
+
+def test_an_unknown_iri_gets_the_sites_404_page(apache: tuple[str, Path]) -> None:
+    url, root = apache
+    answer = get(url + "paper/no-such-paper-here", "text/html")
+    assert answer.status == 404 and b"Nothing is at" in answer.body
+    assert (root / "404.html").is_file() and b"Browse every paper" in answer.body
+
+
+def test_serve_answers_an_unknown_iri_with_a_page_that_searches_for_it() -> None:
+    from html import unescape
+
+    with llm4rec_server(
+        "--data", str(Path(__file__).parent.parent / "exports" / "llm4rec.nt")
+    ) as url:
+        page = get(url + "/model/llama-typo", "text/html")
+        plain = get(url + "/model/llama-typo", "text/plain")
+        assert page.status == plain.status == 404
+        assert page.media == "text/html" and plain.media == "text/plain"
+        link = re.search(rb'href="(/sparql\?query=[^"]+)"', page.body)
+        assert link is not None
+        found = get(url + unescape(link.group(1).decode()), "text/csv")
+    assert found.status == 200
+    assert "https://w3id.org/llm4rec/model/llama," in found.body.decode()  # searched "llama"

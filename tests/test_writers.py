@@ -244,3 +244,28 @@ def test_json_is_laid_out_as_the_standard_encoder_lays_it_out(items: list[Any]) 
     expected = json.dumps(items, indent=2, sort_keys=True, ensure_ascii=False)
     assert "".join(jsontext.array(items)) == expected
     assert jsontext.encode(items) == expected
+
+
+def test_the_example_paper_is_the_one_the_most_lists_name(real_build: object) -> None:
+    import pyoxigraph as ox
+
+    exports = real_build.files[0].parent  # type: ignore[attr-defined]
+    store = ox.Store()
+    store.load(path=str(exports / "llm4rec.nt"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(path=str(exports / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    counts = {
+        str(row["p"].value): int(row["n"].value)
+        for row in store.query(
+            "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> "
+            "SELECT ?p (COUNT(DISTINCT ?l) AS ?n) WHERE { ?p a l4r:Paper ; l4r:listedIn ?l } "
+            "GROUP BY ?p"
+        )
+    }
+    examples = {
+        str(row["e"].value)
+        for row in store.query(
+            "SELECT ?e WHERE { ?d <http://rdfs.org/ns/void#exampleResource> ?e }"
+        )
+    }
+    paper = next(e for e in examples if "/paper/" in e)
+    assert counts[paper] == max(counts.values())

@@ -19,6 +19,14 @@ from llm4rec_kg.namespaces import compact, display_prefixes, turtle_prefixes
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+# What names a node, in order: a label, a concept's preferred label, a name, a title.
+NAMES = (
+    RDFS_LABEL,
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "https://schema.org/name",
+    "http://purl.org/dc/terms/title",
+)
+L4R = "https://w3id.org/llm4rec/ontology#"
 REPLACED_BY = "http://purl.org/dc/terms/isReplacedBy"
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 # The media types a description is offered in, with the suffix that names each file.
@@ -108,11 +116,50 @@ class Describer:
         )
 
     def label(self, node: Any) -> str | None:
+        """What a person reads for a node: its label (or name, or title); for a model use,
+        "paper — role — model (size)"."""
         if not isinstance(node, ox.NamedNode):
             return None
-        for quad in self.store.quads_for_pattern(node, ox.NamedNode(RDFS_LABEL), None):
-            return text(quad.object)
+        kind = first(self.store, node.value, RDF_TYPE)
+        if not kind and (heir := self.replaced_by(node.value)) is not None:
+            # a replaced IRI is labelled with its old path: name it by what replaced it
+            return f"{self.label(ox.NamedNode(heir)) or heir} (former IRI)"
+        for predicate in NAMES:
+            found = objects(self.store, node.value, predicate)
+            if found:
+                return text(found[0])
+        if kind == L4R + "ModelUse":
+            return self._model_use(node)
         return None
+
+    def _model_use(self, node: ox.NamedNode) -> str:
+        papers = [
+            q.subject
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(L4R + "modelUse"), node)
+        ]
+        model = objects(self.store, node.value, L4R + "model")
+        role = objects(self.store, node.value, L4R + "role")
+        size = first(self.store, node.value, L4R + "parameterCount")
+        parts = [
+            self._named(papers[0]) if papers else "",
+            self._named(role[0]) if role else "",
+            (self._named(model[0]) if model else "") + (f" ({_size(size)})" if size else ""),
+        ]
+        return " — ".join(part for part in parts if part)
+
+    def _named(self, node: Any) -> str:
+        if isinstance(node, ox.NamedNode):
+            for predicate in NAMES:
+                if found := first(self.store, node.value, predicate):
+                    return found
+            return node.value.rsplit("/", 1)[-1]
+        return text(node)
+
+    def property_label(self, iri: str) -> str | None:
+        """A property's label from the ontology (or the vocabulary loaded beside it)."""
+        found = objects(self.store, iri, RDFS_LABEL)
+        english = [t for t in found if getattr(t, "language", None) in (None, "en")]
+        return text(english[0]) if english else None
 
     def rdf(self, iri: str, media: str) -> str:
         return serialise(self.quads(iri), media, self.base)
@@ -123,21 +170,43 @@ class Describer:
         quads = self.quads(iri)
         prefixes = display_prefixes(self.base)
         out = [q for q in quads if q.subject == node]
+        inbound = _rows(((q.predicate, q.subject) for q in quads if q.subject != node), self, href)
+        grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for row in inbound:
+            grouped.setdefault((row["property"], row["property_iri"]), []).append(row)
         return {
             "label": self.label(node) or iri,
             "iri": iri,
             "types": sorted(
-                _short(text(q.object), prefixes) for q in out if q.predicate.value == RDF_TYPE
+                (
+                    self.property_label(text(q.object)) or _short(text(q.object), prefixes),
+                    text(q.object),
+                )
+                for q in out
+                if q.predicate.value == RDF_TYPE
             ),
             "outbound": _rows(
                 ((q.predicate, q.object) for q in out if q.predicate.value != RDF_TYPE),
                 self,
                 href,
             ),
-            "inbound": _rows(
-                ((q.predicate, q.subject) for q in quads if q.subject != node), self, href
-            ),
+            "inbound": [
+                {"property": name, "property_iri": prop, "rows": rows}
+                for (name, prop), rows in grouped.items()
+            ],
         }
+
+
+def _size(count: str) -> str:
+    """A parameter count as people write it: 7000000000 is 7B, 110000000 is 110M."""
+    try:
+        value = int(count)
+    except ValueError:
+        return count
+    for unit, scale in (("T", 10**12), ("B", 10**9), ("M", 10**6), ("K", 10**3)):
+        if value >= scale:
+            return f"{value / scale:g}{unit}"
+    return str(value)
 
 
 def _short(iri: str, prefixes: dict[str, str]) -> str:
@@ -151,17 +220,31 @@ def _rows(
     prefixes = display_prefixes(describer.base)
     rows = []
     for predicate, node in pairs:
-        prop = _short(predicate.value, prefixes)
+        prop = describer.property_label(predicate.value) or _short(predicate.value, prefixes)
         if isinstance(node, ox.NamedNode):
             # Only web and mail links are links: a javascript: or data: IRI is shown as text.
             link = href(node.value) if node.value.startswith(describer.base) else None
             if link is None and node.value.lower().startswith(SAFE_SCHEMES):
                 link = node.value
             rows.append(
-                {"property": prop, "text": describer.label(node) or node.value, "href": link}
+                {
+                    "property": prop,
+                    "property_iri": predicate.value,
+                    "text": describer.label(node) or node.value,
+                    "href": link,
+                    "iri": node.value,
+                }
             )
         else:
-            rows.append({"property": prop, "text": text(node), "href": None})
+            rows.append(
+                {
+                    "property": prop,
+                    "property_iri": predicate.value,
+                    "text": text(node),
+                    "href": None,
+                    "iri": None,
+                }
+            )
     return sorted(rows, key=lambda r: (r["property"], r["text"]))
 
 

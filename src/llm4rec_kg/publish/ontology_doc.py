@@ -88,8 +88,12 @@ class _Doc:
     def link(self, iri: str) -> dict[str, str | None]:
         if iri.startswith(NS):
             return {"text": "l4r:" + iri[len(NS) :], "href": "#" + iri[len(NS) :]}
-        short = compact(iri, self.prefixes)
-        return {"text": short, "href": self.href(iri) if iri.startswith(self.base) else iri}
+        if iri.startswith(self.base):  # an example from the data: named as its page names it
+            from llm4rec_kg.publish.describe import Describer
+
+            named = Describer(self.store, self.base).label(ox.NamedNode(iri))
+            return {"text": named or compact(iri, self.prefixes), "href": self.href(iri)}
+        return {"text": compact(iri, self.prefixes), "href": iri}
 
     def terms(self, kind: str) -> list[Term]:
         return [self.term(iri) for iri in self.subjects(RDF + "type", kind) if iri.startswith(NS)]

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
 from llm4rec_kg import RELEASED, __version__
 from llm4rec_kg.graph.triples import Triple, Triples
@@ -157,12 +158,24 @@ def _source_repositories(graph: Triples) -> set[URIRef]:
 
 
 def _examples(graph: Triples, base: str) -> list[URIRef]:
-    """The first paper, model and venue by IRI: stable from build to build."""
+    """What shows the dataset best: the paper the most lists name, the model the most
+    papers use, the venue the most papers appeared at (ties go to the first IRI, so the
+    choice is stable from build to build)."""
     found = []
-    for cls in (L4R.Paper, L4R.LanguageModel, L4R.Venue):
-        members = sorted(str(s) for s in graph.subjects(RDF.type, cls) if str(s).startswith(base))
-        if members:
-            found.append(URIRef(members[0]))
+    for cls, predicate, counted_by_subject in (
+        (L4R.Paper, L4R.listedIn, True),
+        (L4R.LanguageModel, L4R.usesModel, False),
+        (L4R.Venue, L4R.publishedIn, False),
+    ):
+        members = {s for s in graph.subjects(RDF.type, cls) if str(s).startswith(base)}
+        counts: dict[Node, int] = dict.fromkeys(members, 0)
+        for s in graph.subjects(predicate):
+            for o in graph.objects(s, predicate):
+                node = s if counted_by_subject else o
+                if node in counts:
+                    counts[node] += 1
+        if counts:
+            found.append(URIRef(str(min(counts, key=lambda m: (-counts[m], str(m))))))
     return found
 
 

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -43,9 +43,9 @@ from llm4rec_kg.serve.answers import Answer
 from llm4rec_kg.serve.config import APP_CSP, PAGE_CSP, default_headers
 from llm4rec_kg.serve.negotiation import negotiate
 from llm4rec_kg.serve.pages import DUMPS, EXPLORER, NAV, Site, alternates
-from llm4rec_kg.sparql import guard, prefixes, results
+from llm4rec_kg.sparql import guard, prefixes, queries, results
 from llm4rec_kg.sparql.pool import QueryBusy, QueryTimeout
-from llm4rec_kg.sparql.results import Result, graph_result
+from llm4rec_kg.sparql.results import Result, Term, graph_result
 
 SELECT_TYPES = {
     "application/sparql-results+json": results.to_json,
@@ -361,14 +361,14 @@ class Routes:
         else:
             version = name.removeprefix("ontology/").removesuffix(".ttl")
             if not re.fullmatch(r"[0-9][0-9.]*", version):
-                return not_found(self.site, f"/{name}")
+                return not_found(request, self.site, f"/{name}")
             path = (
                 ontology_file("llm4rec.ttl")
                 if version == self.site.ontology_version
                 else ontology_file("versions") / f"{version}.ttl"
             )
         if not path.is_file():
-            return not_found(self.site, f"/{name}")
+            return not_found(request, self.site, f"/{name}")
         return self._page(request, path.read_bytes(), "text/turtle")
 
     def _entity(self, request: Request, path: str) -> Response:
@@ -381,7 +381,7 @@ class Routes:
         ]
         found = next(((stem, sfx) for stem, sfx in candidates if site.known(root + stem)), None)
         if found is None:
-            return not_found(site, path)
+            return not_found(request, site, path)
         stem, suffix = found
         iri = root + stem
         if (moved := site.describer.replaced_by(iri)) is not None:
@@ -406,9 +406,26 @@ class Routes:
         return self._page(request, site.describer.rdf(iri, media), media)
 
 
-def not_found(site: Site, path: str) -> Response:
-    """A 404 a person can act on: an HTML page with a search link; plain text otherwise."""
-    return error(HTTPStatus.NOT_FOUND, f"no entity at {path}")
+def not_found(request: Request, site: Site, path: str) -> Response:
+    """A 404 a person can act on: for a browser, a page with a search for the path's words
+    (the named query ``search``, its value bound, never pasted); plain text otherwise."""
+    message = f"no entity at {path}"
+    if negotiate(request.headers.get("Accept", ""), ["text/plain", "text/html"]) != "text/html":
+        return error(HTTPStatus.NOT_FOUND, message)
+    segment = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    # the longest word of the last segment: "llama-typo" searches for "llama"
+    words = max(re.findall(r"[^\W\d_]{3,}", segment), key=len, default=segment)[:100]
+    search = queries.load_all()["search"]
+    text = queries.with_values(search.text, {"words": Term("literal", words or path)})
+    page = site.templates.get_template("404.html").render(
+        nav=NAV,
+        path=path,
+        words=words or path,
+        search="/sparql?" + urlencode({"query": text}),
+        explorer="/" + EXPLORER,
+        home="/",
+    )
+    return send(HTTPStatus.NOT_FOUND, page, "text/html")
 
 
 def _with_charset(media: str) -> str:
