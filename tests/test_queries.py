@@ -338,3 +338,20 @@ def test_search_finds_entities_by_words_in_their_labels_papers_first() -> None:
     assert first_other > 0 and all(not c.endswith("#Paper") for c in classes[first_other:])
     labels = result.column("label")
     assert all("llama" in label.lower() for label in labels)
+
+
+def test_a_paper_value_that_names_several_papers_is_an_error_listing_them() -> None:
+    from click.testing import CliRunner
+
+    from llm4rec_kg.cli import main
+
+    result = CliRunner().invoke(main, ["query", "paper-details", "-p", "paper=TransRec"])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "-p paper=TransRec names 3 papers" in result.stderr
+    for arxiv in ("2206.06190", "2305.15036", "2310.06491"):
+        assert f"paper:arxiv-{arxiv} (" in result.stderr
+    one = CliRunner().invoke(
+        main, ["query", "paper-details", "-p", "paper=2206.06190", "-f", "csv"]
+    )
+    assert one.exit_code == 0 and "arxiv-2206.06190" in one.output
+    assert "arxiv-2305.15036" not in one.output

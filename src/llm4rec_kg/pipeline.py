@@ -333,10 +333,38 @@ def query(request: QueryRequest) -> Result:
         graph = validate(request.catalog_dir, request.base).graph
         store = engines.store_from_graph(graph)
         engine = engines.EmbeddedEngine(store, request.allowed_services, known, untrusted)
+    if request.name is not None and "paper" in bindings:
+        _one_paper(engine, bindings["paper"], request.base)
     result = engine.run(text, bindings, request.cap)
     if result.kind == "select" and not result.rows:
         result.hints = _why_empty(request, engine, bindings)
     return result
+
+
+class AmbiguousValue(UsageError):
+    """A -p value names several entities; the message lists them."""
+
+
+def _one_paper(engine: Engine, value: Term, base: str) -> None:
+    """Refuse a paper value that names several papers: their rows would merge into one
+    answer that reads as one paper's."""
+    from llm4rec_kg.namespaces import compact, display_prefixes
+    from llm4rec_kg.resources import internal_query
+
+    found = engine.run(internal_query("papers_named"), {"paper": value})
+    papers = list(dict.fromkeys(found.column("p")))
+    if len(papers) < 2:
+        return
+    titles = {row["p"].value: row["title"].value for row in found.rows if "title" in row}
+    prefixes = display_prefixes(base)
+    listed = "; ".join(
+        f"{compact(p, prefixes)} ({titles[p]})" if p in titles else compact(p, prefixes)
+        for p in papers
+    )
+    raise AmbiguousValue(
+        f"-p paper={value.value} names {len(papers)} papers: {listed}. "
+        "Give one of them by its arXiv id or full title."
+    )
 
 
 def _why_empty(request: QueryRequest, engine: Engine, bindings: dict[str, Term]) -> list[str]:
