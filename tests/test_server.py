@@ -296,3 +296,14 @@ def test_serve_declares_the_known_prefixes_a_query_leaves_out(url: str) -> None:
     assert status == 200 and int(body.decode().splitlines()[1]) > 10
     status, _, body = fetch(f"{url}/sparql?{urlencode({'query': 'SELECT * WHERE { ?s a foo:X }'})}")
     assert status == 400 and body.decode().count("\n") == 1 and b"add PREFIX foo:" in body
+
+
+@pytest.mark.parametrize("path", ["@127.0.0.1:9911/x", "http://127.0.0.1:9911/x", "//evil/x"])
+def test_get_once_takes_only_a_path_on_this_server(path: str) -> None:
+    from click.testing import CliRunner
+
+    from llm4rec_kg.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--get", path])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "--get takes a path on this server" in result.stderr

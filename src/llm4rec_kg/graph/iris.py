@@ -19,6 +19,7 @@ from llm4rec_kg.catalog import yamlio
 from llm4rec_kg.errors import Problem
 from llm4rec_kg.graph.triples import Triples
 from llm4rec_kg.namespaces import compact
+from llm4rec_kg.readers import normalize
 
 if TYPE_CHECKING:
     from llm4rec_kg.catalog import Catalog
@@ -83,9 +84,8 @@ def record(catalog_dir: Path, graph: Triples, base: str) -> bool:
     return True
 
 
-# The characters RFC 3987 keeps out of every IRI (and so N-Triples, Turtle and every store);
-# the readers and the schema refuse them first, this is the last gate before a writer.
-_FORBIDDEN = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]')
+# The readers and the schema refuse these first; this is the last gate before a writer.
+_FORBIDDEN = normalize.IRI_FORBIDDEN
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
