@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from llm4rec_kg.cli import main
@@ -355,3 +356,54 @@ def test_a_paper_value_that_names_several_papers_is_an_error_listing_them() -> N
     )
     assert one.exit_code == 0 and "arxiv-2206.06190" in one.output
     assert "arxiv-2305.15036" not in one.output
+
+
+def test_where_the_lists_disagree_answers_row_by_row_from_the_turtle_export() -> None:
+    """Checked with pyoxigraph over the Turtle export: each conflict of venue or year shows
+    at least two different claimed values, and the value used is one that a row claims
+    unless a correction or the curator decided it."""
+    import pyoxigraph as ox
+
+    from llm4rec_kg.sparql import queries
+
+    store = ox.Store()
+    store.load(path=str(ROOT / "exports" / "llm4rec.ttl"), format=ox.RdfFormat.TURTLE)
+    rows = list(store.query(queries.find("where-lists-disagree").text))
+    groups: dict[tuple[str, str], list[ox.QuerySolution]] = {}
+    for row in rows:
+        groups.setdefault((row["field"].value, row["paper"].value), []).append(row)
+    conflicts = {
+        (str(r["f"].value), str(r["p"].value))
+        for r in store.query(
+            "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> SELECT ?f ?p WHERE { "
+            "?c a l4r:DataConflict ; l4r:field ?f ; l4r:involves ?p "
+            'FILTER (?f IN ("venue", "year")) }'
+        )
+    }
+    assert len(groups) > 50 and set(groups) <= conflicts
+    venues = yaml.safe_load((ROOT / "catalog" / "venues.yaml").read_text(encoding="utf-8"))
+    publishers = {key for key, venue in venues.items() if venue.get("kind") == "publisher"}
+    for (field, paper), found in groups.items():
+        claimed = {r["claimed"].value for r in found}
+        # a publisher where a venue belongs (WLiK's "ACM") is kept as listed, no venue claim
+        comment = next(
+            store.query(
+                "SELECT ?d ?p ?f WHERE { ?c <https://w3id.org/llm4rec/ontology#involves> ?p ; "
+                "<https://w3id.org/llm4rec/ontology#field> ?f ; "
+                "<http://www.w3.org/2000/01/rdf-schema#comment> ?d }",
+                substitutions={
+                    ox.Variable("p"): ox.NamedNode(paper),
+                    ox.Variable("f"): ox.Literal(field),
+                },
+            )
+        )["d"].value
+        by_publisher = any(f"'{name}'" in comment for name in publishers)
+        assert len(claimed) >= 2 or by_publisher, (field, paper, claimed)
+        lists = {r["list"].value for r in found}
+        assert lists and all(
+            r["row"].value.startswith("https://w3id.org/llm4rec/source/") for r in found
+        )
+        decided = found[0]["decided_by"]
+        used = found[0]["used"]
+        if decided is not None and decided.value not in ("correction", "curator") and used:
+            assert used.value in claimed, (field, paper, used.value, claimed)

@@ -363,7 +363,10 @@ class _PaperResolver:
                 self.out.tuning_labels.setdefault(tkey, label)
         self.alternatives(key, record, claims)
         self.duplicates(key, rows)
-        record["provenance"] = [row.provenance() for row in sorted(rows, key=_file_order)]
+        read = {id(row): {"venue": c["venue"], "year": c["year"]} for row, c in claims}
+        record["provenance"] = [
+            {**row.provenance(), "read": read[id(row)]} for row in sorted(rows, key=_file_order)
+        ]
         record["listed_in"] = sorted({r.snapshot.list for r in rows if r.snapshot.current})
         record["delisted_in"] = self.delisted(rows)
         record["replaces"] = list(curated.get("replaces") or [])

@@ -505,6 +505,14 @@ class _Builder:
             for column, value in sorted((record.get("listed") or {}).items()):
                 if value is not None:
                     yield row, LISTED_PROPERTIES[column], _lit(value)
+            # What the row claims, read the same way whichever cell held it (a Venue and a
+            # Year column, or a Publication cell such as "SIGIR'24"): what conflicts compare.
+            read = record.get("read") or {}
+            venue = self.catalog.get("venues").get(read.get("venue") or "")
+            if venue is not None and venue.get("kind") != "publisher":
+                yield row, L4R.claimsVenue, self.iri("venues", read["venue"])
+            if read.get("year") is not None:
+                yield row, L4R.claimsYear, _lit(int(read["year"]))
 
 
 def triples(catalog: Catalog, mint: Minter) -> Iterator[Triple]:
