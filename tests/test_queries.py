@@ -407,3 +407,35 @@ def test_where_the_lists_disagree_answers_row_by_row_from_the_turtle_export() ->
         used = found[0]["used"]
         if decided is not None and decided.value not in ("correction", "curator") and used:
             assert used.value in claimed, (field, paper, used.value, claimed)
+
+
+def test_every_upheld_claim_is_the_value_the_graph_holds() -> None:
+    """Over the Turtle export: a venue or year conflict's winning claims (the rows it
+    upholds) claim exactly the paper's venue or year, and each conflict upholds one."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(ROOT / "exports" / "llm4rec.ttl"), format=ox.RdfFormat.TURTLE)
+    prefixes = (
+        "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> "
+        "PREFIX dcterms: <http://purl.org/dc/terms/> "
+    )
+    disagree = list(
+        store.query(
+            prefixes + "SELECT ?c ?claimed ?held WHERE { "
+            "{ ?c l4r:field 'venue' ; l4r:involves ?p ; l4r:upheldClaimOf ?r . "
+            "  ?r l4r:claimsVenue ?claimed . ?p l4r:publishedIn ?held } UNION "
+            "{ ?c l4r:field 'year' ; l4r:involves ?p ; l4r:upheldClaimOf ?r . "
+            "  ?r l4r:claimsYear ?claimed . ?p dcterms:issued ?held } "
+            "FILTER (STR(?claimed) != STR(?held)) }"
+        )
+    )
+    assert disagree == []
+    without = list(
+        store.query(
+            prefixes + "SELECT ?c WHERE { ?c a l4r:DataConflict ; l4r:field ?f "
+            "FILTER (?f IN ('venue', 'year')) FILTER NOT EXISTS { ?c l4r:upheldClaimOf ?r } }"
+        )
+    )
+    upheld = list(store.query(prefixes + "SELECT ?c WHERE { ?c l4r:upheldClaimOf ?r }"))
+    assert without == [] and len(upheld) > 100

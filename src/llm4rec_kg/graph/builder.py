@@ -8,7 +8,7 @@ has an IRI from a stable key, which keeps N-Triples output stable and diffable.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -443,6 +443,23 @@ class _Builder:
                 yield s, L4R.decidedBy, _lit(conflict["decided_by"])
             for entity in conflict["entities"]:
                 yield s, L4R.involves, self.iri("papers", entity)
+            yield from self.claims(s, conflict)
+
+    def claims(self, s: URIRef, conflict: Mapping[str, Any]) -> Iterator[Triple]:
+        """A venue or year conflict links each row that claims a value (l4r:claimsVenue,
+        l4r:claimsYear on the row) and the rows whose claim is the value the graph holds."""
+        field = conflict.get("field")
+        if field not in ("venue", "year") or len(conflict["entities"]) != 1:
+            return
+        paper = self.catalog.get("papers").get(conflict["entities"][0]) or {}
+        for record in paper.get("provenance") or []:
+            claimed = (record.get("read") or {}).get(field)
+            if claimed is None:
+                continue
+            row = self.mint("source", record["source"], record["section"], str(record["row"]))
+            yield s, L4R.comparesClaimOf, row
+            if conflict.get("decided") is not None and claimed == conflict["decided"]:
+                yield s, L4R.upheldClaimOf, row
 
     def corrections(self) -> Iterator[Triple]:
         for key, correction in self.catalog.entries("corrections"):
