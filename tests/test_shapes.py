@@ -371,3 +371,41 @@ def test_a_declared_mapping_reads_what_the_heuristics_cannot() -> None:
         ("Conversational Recommenders That Plan", "https://example.org/papers/plan.pdf", "2023"),
     ]
     assert any("'Snacks', skipped as declared" in seen for seen in reading.seen)
+
+
+def test_a_lone_author_written_last_first_is_an_author_not_a_venue() -> None:
+    """Seen in a dry run of an unregistered list (WANGBohaO-jpg's trustworthy LLM4Rec
+    papers): "**RevAug**: Kusano, Genki | RecSys | 2024"."""
+    from llm4rec_kg.readers import markdown, shapes
+
+    text = (
+        "## Bias\n\n"
+        "- [Data Augmentation using Reverse Prompt for Cost-Efficient Cold-Start "
+        "Recommendation](https://arxiv.org/abs/2401.00001) **RevAug**: Kusano, Genki | "
+        "RecSys | 2024\n"
+        "- [Stealthy attack on large language model based recommendation]"
+        "(https://arxiv.org/abs/2402.14836) **RecTextAttack**: Zhang et al. | Sci. Rep | 2024\n"
+    )
+    rows = shapes.read(markdown.parse_document(text)).rows
+    assert [
+        (r.listed.get("authors"), r.listed.get("venue"), r.listed.get("year")) for r in rows
+    ] == [
+        ("Kusano, Genki", "RecSys", "2024"),
+        ("Zhang et al", "Sci. Rep", "2024"),  # as the reader keeps authors: the tail dot cut
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("Sci. Rep", False),
+        ("ACM Trans. Inf. Syst.", False),
+        ("J. ACM", False),
+        ("Recommendation. We propose", True),
+        ("Kusano, Genki", True),
+    ],
+)
+def test_abbreviated_journal_names_are_no_sentence_fragments(name: str, fragment: bool) -> None:
+    from llm4rec_kg.quality import gate
+
+    assert (gate.fragment(name) is not None) is fragment

@@ -33,10 +33,18 @@ class Verdict:
         return f"{self.reason} (for example: {shown})" if shown else self.reason
 
 
+def _sentence_break(name: str) -> bool:
+    """A period and a space after a word that is no abbreviation: "Sci. Rep" and "ACM
+    Trans. Inf. Syst." are journal names; "Recommendation. We" is a sentence's end."""
+    return any(
+        not re.fullmatch(r"[A-Z][a-z]{0,5}|[A-Z]+", word) for word in re.findall(r"(\S+)\.\s", name)
+    )
+
+
 def fragment(name: str) -> str | None:
     """Why a venue or model name looks like a piece of a sentence, or None."""
-    if re.search(r"[|\uff5c\[\]()]|https?://|\.\s|,\s", name):  # \uff5c: a full-width bar
-        return "holds a separator, bracket or URL"
+    if re.search(r"[|\uff5c\[\]()]|https?://|,\s", name) or _sentence_break(name):
+        return "holds a separator, bracket or URL"  # \uff5c: a full-width bar
     words = name.split()
     if len(words) > 6:
         return "is more than six words"

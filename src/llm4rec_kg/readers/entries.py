@@ -552,7 +552,7 @@ class EntryReader:
         if (pair := attribute(Cell(part))) is not None:
             self._put(*pair)
             return
-        if _ET_AL.search(part) or _names_list(part):
+        if _ET_AL.search(part) or _names_list(part) or _LAST_FIRST.fullmatch(part):
             self.listed.setdefault("authors", part)
             return
         part = re.sub(r"^\((.*)\)$", r"\1", part.strip())
@@ -570,7 +570,9 @@ class EntryReader:
         ):
             self.listed.setdefault("publication", _first_clause(part))
             return
-        bare_venue = len(part.split()) <= 3 and re.match(r"^[A-Z][\w&/.'-]*", part)
+        bare_venue = (
+            len(part.split()) <= 3 and re.match(r"^[A-Z][\w&/.'-]*", part) and "," not in part
+        )
         if bare_venue and len(part) <= 30 and "title" in self.listed:
             self.listed.setdefault("venue", part)
 
@@ -642,6 +644,11 @@ def _titled_link(link: Link) -> bool:
     role = link_role(link)
     pdf = role == "other" and link.href.lower().split("?")[0].endswith(".pdf")
     return (role in ("empty", "local") or pdf) and reads_as_title(link.text)
+
+
+# One author as "Last, First" (or "Last, First M."), the form a lone author takes in some
+# lists' tails ("Kusano, Genki | RecSys | 2024"): a person, never a venue.
+_LAST_FIRST = re.compile(r"[A-Z][\w'’-]+,\s+[A-Z][\w'’-]+(?:\s+[A-Z]\.?)*")
 
 
 def authors_like(text: str) -> bool:
