@@ -83,13 +83,18 @@ def test_diff_command_exit_codes_and_formats(real_catalog: Path, tmp_path: Path)
     assert "Traceback" not in bad.output
 
 
-def test_build_adds_what_changed_to_the_changelog(real_catalog: Path, tmp_path: Path) -> None:
-    project = real_catalog.parent
-    out = project / "exports"
+def _built_project_with_a_new_paper(catalog: Path) -> tuple[Path, Path]:
+    """Beside the catalog: the committed exports and a changelog; then one paper more."""
+    out = catalog.parent / "exports"
     shutil.copytree(ROOT / "exports", out)
-    changelog = project / "CHANGELOG.md"
+    changelog = catalog.parent / "CHANGELOG.md"
     changelog.write_text("# Changelog\n\n## Unreleased\n\n## 0.2.0\n\n- earlier\n")
-    _add_paper(real_catalog)
+    _add_paper(catalog)
+    return out, changelog
+
+
+def test_build_adds_what_changed_to_the_changelog(real_catalog: Path, tmp_path: Path) -> None:
+    out, changelog = _built_project_with_a_new_paper(real_catalog)
     runner = CliRunner()
     built = runner.invoke(main, ["build", "--catalog", str(real_catalog), "--out", str(out)])
     assert built.exit_code == 0, built.output
@@ -117,12 +122,7 @@ def test_a_build_killed_after_the_swap_leaves_its_entry_for_the_next_build(
 ) -> None:
     from llm4rec_kg.publish import changes
 
-    project = real_catalog.parent
-    out = project / "exports"
-    shutil.copytree(ROOT / "exports", out)
-    changelog = project / "CHANGELOG.md"
-    changelog.write_text("# Changelog\n\n## Unreleased\n\n## 0.2.0\n\n- earlier\n")
-    _add_paper(real_catalog)
+    out, changelog = _built_project_with_a_new_paper(real_catalog)
     moved = changes.move_pending
     calls = []
 

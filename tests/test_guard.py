@@ -43,7 +43,11 @@ class Listener:
             except OSError:
                 continue
             self.connections += 1
-            conn.close()
+            with conn:
+                self._answer(conn)
+
+    def _answer(self, conn: socket.socket) -> None:
+        """Hang up: a connection is all this listener counts."""
 
     def close(self) -> None:
         self.closed.set()
@@ -309,24 +313,17 @@ class Readback(Listener):
         b'"results":{"bindings":[{"x":{"type":"literal","value":"LEAKED"}}]}}'
     )
 
-    def _accept(self) -> None:
-        while not self.closed.is_set():
-            try:
-                conn, _ = self.socket.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            with conn:
-                conn.settimeout(2)
-                try:
-                    conn.recv(65536)
-                    conn.sendall(
-                        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                        b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
-                        % (len(self.ANSWER), self.ANSWER)
-                    )
-                except OSError:
-                    pass
+    def _answer(self, conn: socket.socket) -> None:
+        conn.settimeout(2)
+        try:
+            conn.recv(65536)
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n%s"
+                % (len(self.ANSWER), self.ANSWER)
+            )
+        except OSError:
+            pass
 
 
 @pytest.fixture
