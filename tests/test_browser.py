@@ -227,3 +227,31 @@ def test_details_show_the_source_rows_as_listed(real_page: Opened) -> None:
     details = page.inner_text("#details")
     assert "no-tuning row 1, line 44" in details and "no-tuning row 35, line 78" in details
     assert "year: 2023" in details and "year: 2024" in details  # both claims kept
+
+
+def test_the_papers_search_finds_papers_by_model(
+    real_page: Opened, real_build: pipeline.BuildResult
+) -> None:
+    """ "llama" finds every paper whose models are labelled with it, not only the papers
+    whose titles say it (checked with pyoxigraph over the N-Triples export)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(real_build.files[0].parent / "llm4rec.nt"), format=ox.RdfFormat.N_TRIPLES)
+    by_model = {
+        str(row["p"].value)
+        for row in store.query(
+            "SELECT DISTINCT ?p WHERE { ?p <https://w3id.org/llm4rec/ontology#usesModel> ?m . "
+            "?m <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+            "FILTER (CONTAINS(LCASE(STR(?l)), 'llama')) }"
+        )
+    }
+    page = real_page.page
+    page.click("#tab-papers")
+    wait_until(page, "document.documentElement.dataset.paperRows !== undefined")
+    every = page.evaluate("document.documentElement.dataset.paperRows")
+    page.fill("#paper-search", "llama")
+    wait_until(page, f"document.documentElement.dataset.paperRows !== '{every}'")
+    shown = int(page.evaluate("document.documentElement.dataset.paperRows"))
+    assert len(by_model) > 20 and shown >= len(by_model)
+    page.fill("#paper-search", "")

@@ -41,18 +41,12 @@ class Endpoint:
         except KGError:
             self._tmp.cleanup()
             raise
-        store = ox.Store()
-        store.bulk_load(graph_nt, format=ox.RdfFormat.N_TRIPLES)
-        triples = len(store)  # the data's; the pages describe its VoID and report too
-        describe.add_descriptions(store, config.site)
-        pool = QueryPool(
-            nt_file,
-            config.workers,
-            config.max_rows,
-            max_heavy=config.max_heavy,
-            memory=config.query_memory_mb * MIB,
-            network=bool(config.allowed_services),
-        )
+        try:
+            store, pool, triples = _load(graph_nt, nt_file, config)
+        except BaseException:  # no worker could start (no isolation here): leave nothing open
+            self.socket.close()
+            self._tmp.cleanup()
+            raise
         self.site = Site(config, store, pool, triples)
         self.app = application(self.site)
         self.server = uvicorn.Server(
@@ -174,6 +168,23 @@ async def _call(app: object, path: str, accept: str) -> tuple[int, dict[str, str
 
     await app(scope, receive, send)  # type: ignore[operator]
     return status, headers, bytes(body)
+
+
+def _load(graph_nt: bytes, nt_file: Path, config: ServeConfig) -> tuple[ox.Store, QueryPool, int]:
+    """The store the pages read, the workers that answer queries, and the data's size."""
+    store = ox.Store()
+    store.bulk_load(graph_nt, format=ox.RdfFormat.N_TRIPLES)
+    triples = len(store)  # the data's; the pages describe its VoID and report too
+    describe.add_descriptions(store, config.site)
+    pool = QueryPool(
+        nt_file,
+        config.workers,
+        config.max_rows,
+        max_heavy=config.max_heavy,
+        memory=config.query_memory_mb * MIB,
+        network=bool(config.allowed_services),
+    )
+    return store, pool, triples
 
 
 def _bind(host: str, port: int) -> socket.socket:

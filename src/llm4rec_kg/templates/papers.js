@@ -14,7 +14,11 @@ const papers = view.nodes.filter((n) => "year" in n).map((n) => ({
   id: n.id, kind: n.group, name: n.short || "", title: n.title || n.label, year: n.year,
   venue: n.venue, paradigm: n.paradigm, models: n.models, families: n.families,
   tuning: n.tuning, code: n.code, lists: n.lists,
-  text: [n.label, n.title || "", ...n.aliases].join(" ").toLowerCase(),
+  // searched as a reader would: by name, title, aliases, and the models, venue and lists
+  text: [n.label, n.title || "", ...n.aliases,
+         ...(n.models || []).map((m) => labels.model.get(m) || m),
+         n.venue ? labels.venue.get(n.venue) || n.venue : "",
+         ...(n.lists || []).map((l) => labels.list.get(l) || l)].join(" ").toLowerCase(),
 }));
 
 // Each facet: how to read a paper's values, and how to show one.
