@@ -174,6 +174,13 @@ def test_query_hook_and_syntax_errors(real_page: Opened) -> None:
     page.click("#run")
     assert page.evaluate("document.documentElement.dataset.queryRows") == "error"
     assert page.inner_text("#query-status") != ""
+    # a prefix the page declares for the person does not move the error's line
+    page.evaluate(
+        "text => window.llm4rec.editor.set(text)",
+        "SELECT ?v WHERE { ?p l4r:publishedIn ?v . FILTER( }",
+    )
+    page.click("#run")
+    assert " at 1:52" in page.inner_text("#query-status")
 
 
 def test_quality_findings_are_listed(real_page: Opened, real_build: pipeline.BuildResult) -> None:

@@ -439,3 +439,11 @@ def test_every_upheld_claim_is_the_value_the_graph_holds() -> None:
     )
     upheld = list(store.query(prefixes + "SELECT ?c WHERE { ?c l4r:upheldClaimOf ?r }"))
     assert without == [] and len(upheld) > 100
+
+
+def test_a_parse_error_is_placed_in_the_lines_as_written_when_prefixes_were_added() -> None:
+    # l4r: is declared for the person, in lines of its own before the query
+    code, _, err = _cli("--sparql", "SELECT ?v WHERE { ?p l4r:publishedIn ?v . FILTER( }")
+    assert code == 2 and err.startswith("error: SPARQL syntax error at 1:52:"), err
+    code, _, err = _cli("--sparql", "SELECT ?v WHERE {\n  ?p l4r:publishedIn ?v .\n  FILTER( }")
+    assert code == 2 and err.startswith("error: SPARQL syntax error at 3:12:"), err

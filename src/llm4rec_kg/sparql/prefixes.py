@@ -15,6 +15,10 @@ from collections.abc import Mapping
 from llm4rec_kg.sparql.guard import tokens
 
 _EXPECTED = re.compile(r"expected one of (.*)", re.DOTALL)
+# Ends each PREFIX line ``declare`` adds, so that an error's line number can be given in the
+# lines the person wrote (``readable``).
+MARK = "  # declared by llm4rec-kg"
+_POSITION = re.compile(r"\bat (\d+):(\d+)")
 
 
 def used_and_declared(text: str) -> tuple[list[str], set[str]]:
@@ -39,13 +43,31 @@ def declare(text: str, known: Mapping[str, str]) -> str:
     missing = [p for p in used if p not in declared and p in known]
     if not missing:
         return text
-    return "".join(f"PREFIX {p}: <{known[p]}>\n" for p in missing) + text
+    return "".join(f"PREFIX {p}: <{known[p]}>{MARK}\n" for p in missing) + text
+
+
+def _as_written(line: str, text: str) -> str:
+    """The error's position in the query as written: without the lines ``declare`` added."""
+    added = 0
+    for row in text.split("\n"):
+        if not row.endswith(MARK):
+            break
+        added += 1
+    if not added:
+        return line
+    return _POSITION.sub(
+        lambda m: f"at {int(m.group(1)) - added}:{m.group(2)}"
+        if int(m.group(1)) > added
+        else m.group(0),
+        line,
+        count=1,
+    )
 
 
 def readable(message: str, text: str, known: Mapping[str, str]) -> str:
     """One line: where the parse failed and what the engine expected, in short; for a
     prefix no declaration names, the PREFIX line to add."""
-    line = " ".join(message.split())
+    line = _as_written(" ".join(message.split()), text)
     used, declared = used_and_declared(text)
     unknown = [p for p in used if p not in declared and p not in known]
     if "Prefix not found" in line and unknown:

@@ -478,16 +478,26 @@ function prefixUse(text) {
   return { used, declared };
 }
 
+// Ends each added PREFIX line, so an error's line is given in the lines the person wrote.
+const MARK = "  # declared by the page";
+
 function declarePrefixes(text) {
   const { used, declared } = prefixUse(text);
   const missing = used.filter((p) => !declared.has(p) && p in view.prefixes);
-  return missing.map((p) => `PREFIX ${p}: <${view.prefixes[p]}>\n`).join("") + text;
+  return missing.map((p) => `PREFIX ${p}: <${view.prefixes[p]}>${MARK}\n`).join("") + text;
+}
+
+function asWritten(line, declared) {
+  let added = 0;
+  for (const row of declared.split("\n")) { if (!row.endsWith(MARK)) break; added += 1; }
+  if (!added) return line;
+  return line.replace(/\bat (\d+):(\d+)/, (all, row, column) => (Number(row) > added ? `at ${Number(row) - added}:${column}` : all));
 }
 
 // One line a person can read: where the parse failed and the gist of what was expected,
 // or the PREFIX line to add for an unknown prefix.
 function readableError(error, text) {
-  const line = String(error && error.message ? error.message : error).replace(/\s+/g, " ").trim();
+  const line = asWritten(String(error && error.message ? error.message : error).replace(/\s+/g, " ").trim(), declarePrefixes(text));
   const { used, declared } = prefixUse(text);
   const unknown = used.filter((p) => !declared.has(p) && !(p in view.prefixes));
   const where = line.split(/: expected/)[0];
