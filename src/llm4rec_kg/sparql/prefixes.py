@@ -56,9 +56,9 @@ def _as_written(line: str, text: str) -> str:
     if not added:
         return line
     return _POSITION.sub(
-        lambda m: f"at {int(m.group(1)) - added}:{m.group(2)}"
-        if int(m.group(1)) > added
-        else m.group(0),
+        lambda m: (
+            f"at {int(m.group(1)) - added}:{m.group(2)}" if int(m.group(1)) > added else m.group(0)
+        ),
         line,
         count=1,
     )
