@@ -37,6 +37,7 @@ ENTITY_KINDS = (
     "conflict",
     "correction",
     "organization",
+    "rule",
 )
 
 

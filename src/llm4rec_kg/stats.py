@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -21,6 +22,9 @@ class Stats:
     papers_per_year_paradigm: list[dict[str, Any]]
     coverage: list[dict[str, Any]]
     lists_per_paper: dict[int, int]
+    headings: dict[str, int]
+    unmapped_headings: list[str]
+    facet_coverage: dict[str, dict[str, int]]
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,7 +62,24 @@ def compute(triples: Triples, top: int = 10) -> Stats:
             for r in _rows(graph, "coverage")
         ],
         lists_per_paper={int(r[0]): int(r[1]) for r in _rows(graph, "lists_per_paper")},
+        **_taxonomy(graph),
     )
+
+
+def _taxonomy(graph: ox.Store) -> dict[str, Any]:
+    headings = _rows(graph, "headings_mapped")
+    return {
+        "headings": dict(Counter(state for *_, state in headings)),
+        "unmapped_headings": [
+            f"{h.rsplit('/', 1)[-1]} ({label})"
+            for _, h, label, state in headings
+            if state == "unmapped"
+        ],
+        "facet_coverage": {
+            kind: {"papers": int(n), "listed": int(listed), "listed_or_derived": int(either)}
+            for kind, n, listed, either in _rows(graph, "facet_coverage")
+        },
+    }
 
 
 def render(stats: Stats) -> str:
@@ -78,6 +99,19 @@ def render(stats: Stats) -> str:
     lines += _table(list(stats.entities.items()))
     lines += ["", "Source rows per section"]
     lines += _table(list(stats.source_rows.items()))
+    lines += ["", "Section headings mapped to the shared facets"]
+    lines += _table(sorted(stats.headings.items()))
+    lines += [f"  unmapped: {h}" for h in stats.unmapped_headings]
+    lines += ["", "Papers with a role, task or domain facet"]
+    for kind, c in sorted(stats.facet_coverage.items()):
+        what = "all publications" if kind == "all" else "research papers"
+        lines += _table(
+            [
+                (f"{what}", c["papers"]),
+                (f"{what}: listed by a heading", c["listed"]),
+                (f"{what}: listed or derived from the title", c["listed_or_derived"]),
+            ]
+        )
     lines += ["", "Top LLMs (papers using them)"]
     lines += _table([(m["model"], m["papers"]) for m in stats.top_models])
     lines += ["", "Papers per year and paradigm"]

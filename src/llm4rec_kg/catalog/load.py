@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from llm4rec_kg.catalog import resolve, rows, schema, transaction, yamlio
+from llm4rec_kg.catalog import resolve, rows, schema, taxonomy, transaction, yamlio
 from llm4rec_kg.errors import InvalidDataError, Problem, UsageError
 
 
@@ -61,6 +61,10 @@ def load_catalog(root: Path, shown_as: Path | None = None) -> Catalog:
     known = schema.known_ids(raw)
     for name, data in raw.items():
         problems.extend(schema.check(_label(shown, root / file_name(name)), name, data, known))
+    if not problems:
+        problems = taxonomy.broader_problems(
+            _label(shown, root / "concepts.yaml"), raw.get("concepts") or {}, yamlio.line_of
+        )
     if problems:
         raise InvalidDataError("schema", problems)
     curated = {name: yamlio.plain(data) or {} for name, data in raw.items()}
@@ -255,8 +259,20 @@ def _resolved(
     )
     problems += _unknown_names(out, curated)
     problems += _curated_papers(curated.get("papers") or {}, out.papers, locations)
+    sections = taxonomy.heading_concepts(source_rows, paradigms)
+    problems += taxonomy.problems(
+        _label(shown, root / "headings.yaml"),
+        curated.get("headings") or {},
+        sections,
+        {key: where.line for (name, key), where in locations.items() if name == "headings"},
+    )
     if problems:
         raise InvalidDataError("schema", problems)
+    headings = _headings(sections, curated.get("headings") or {})
+    taxonomy.assign(out.papers, headings, taxonomy.rules(curated.get("title-rules") or {}))
+    for key, section in sections.items():
+        if section["scheme"] == "topic":
+            out.topics.setdefault(key, {"label": section["label"], "list": section["list"]})
     out.datasets = resolve.resolve_datasets(
         source_rows, curated.get("datasets") or {}, out.papers, out
     )
@@ -270,6 +286,7 @@ def _resolved(
     collections["lists"] = curated.get("sources") or {}
     collections["conflicts"] = _conflicts(out.conflicts, curated.get("conflicts") or {})
     collections["concepts"] = _concepts(curated.get("concepts") or {}, out)
+    collections["headings"] = headings
     for key, paper in out.papers.items():
         if ("papers", key) not in locations and paper["provenance"]:
             first = paper["provenance"][0]
@@ -279,6 +296,24 @@ def _resolved(
             first = dataset["provenance"][0]
             locations[("datasets", key)] = Location(first["file"], first["yaml_line"])
     return Catalog(root, collections, locations, tuple(source_rows), redirects)
+
+
+def _headings(
+    sections: Mapping[str, dict[str, Any]], curated: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Every section heading with its curated mapping and whether it is mapped, recorded
+    as fitting no facet, or not yet curated."""
+    out = {}
+    for key, section in sections.items():
+        mapping = curated.get(key) or {}
+        if any(mapping.get(field) for field in taxonomy.MATCHES):
+            state = "mapped"
+        elif mapping.get("out_of_scope"):
+            state = "out_of_scope"
+        else:
+            state = "unmapped"
+        out[key] = {**section, **mapping, "state": state}
+    return out
 
 
 def _redirected(row: resolve.Row, redirects: Mapping[str, str]) -> resolve.Row:

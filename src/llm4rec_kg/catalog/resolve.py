@@ -358,6 +358,7 @@ class _PaperResolver:
             t for _, c in claims for t in c["tuning"]
         )
         record["topics"] = self.topics(rows)
+        record["headings"] = sorted({topic_key(row) for row in rows})
         for row in rows:
             for tkey, label in cells.tuning_strategies(row.listed.get("tuning")).items():
                 self.out.tuning_labels.setdefault(tkey, label)
@@ -505,7 +506,7 @@ class _PaperResolver:
     def topics(self, rows: list[Row]) -> list[str]:
         keys = []
         for row in rows:
-            if row.kind != "paper" or row.section in self.paradigms:
+            if row.section in self.paradigms:
                 continue
             topic = topic_key(row)
             keys.append(topic)

@@ -24,7 +24,7 @@ from llm4rec_kg.readers.shapes import KINDS, LISTED_COLUMNS
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # str | int | year | number | bool | url | date | list | map | record
+    kind: str  # str | int | year | number | bool | url | date | regex | list | map | record
     required: bool = False
     ref: str | None = None  # the collection a string value must name
     choices: tuple[str, ...] = ()
@@ -88,6 +88,7 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
     "concepts": {
         "label": _str(required=True),
         "definition": _str(),
+        "facet": Field("bool"),  # one of the shared facets that headings and rules map to
         "concepts": Field(
             "map",
             required=True,
@@ -99,6 +100,7 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
                     "scope_note": _str(),
                     "exact_match": _str(ref="concepts:paradigm"),
                     "broad_match": _str(ref="concepts:paradigm"),
+                    "broader": _str(),  # a concept of the same scheme (taxonomy.problems)
                 }
             ),
         ),
@@ -189,6 +191,25 @@ ENTRY_FIELDS["accepted"] = {
     "reason": _str(required=True),
 }
 
+# Each list's section heading (key: list id and section slug), mapped to the shared facets,
+# or recorded as fitting none. Exact and broad matches are inherited by the heading's papers.
+FACET_REF = _str(ref="facets")
+ENTRY_FIELDS["headings"] = {
+    "exact_match": _list(FACET_REF),
+    "broad_match": _list(FACET_REF),
+    "close_match": _list(FACET_REF),
+    "scope_note": _str(),
+    "out_of_scope": _str(),
+}
+# Title rules: a pattern that, found in a paper's title, derives a facet (kept apart from
+# the facets headings give).
+ENTRY_FIELDS["title-rules"] = {
+    "pattern": Field("regex", required=True),
+    "unless": Field("regex"),
+    "facet": _str(required=True, ref="facets"),
+    "scope_note": _str(required=True),
+}
+
 # A curator's decision on a row whose title is close to a paper's but not close enough to be
 # sure (identity.UNCERTAIN to NEAR_SAME): the same paper, or a different one.
 ENTRY_FIELDS["matches"] = {
@@ -235,7 +256,7 @@ ROWS_FILE = _record(
 def _type_ok(kind: str, value: Any) -> bool:
     if kind == "any":
         return True
-    if kind in ("str", "url", "doi", "arxiv", "key"):
+    if kind in ("str", "url", "doi", "arxiv", "key", "regex"):
         return isinstance(value, str)
     if kind in ("int", "year"):
         return isinstance(value, int) and not isinstance(value, bool)
@@ -265,6 +286,7 @@ _KIND_NAMES = {
     "doi": "a DOI (10.NNNN/…)",
     "arxiv": "an arXiv id",
     "key": "an entry id",
+    "regex": "a regular expression",
     "int": "a whole number",
     "year": "a year",
     "number": "a number",
@@ -336,7 +358,9 @@ class Checker:
             self._add(line, entry, path, f"{value!r} is not an entry id (an IRI path segment)")
         if spec.kind == "arxiv" and not _ARXIV.fullmatch(value):
             self._add(line, entry, path, f"must be an arXiv id without version, not {value!r}")
-        textual = spec.kind in ("str", "url", "doi", "arxiv", "key")
+        if spec.kind == "regex" and (error := _regex_error(value)):
+            self._add(line, entry, path, f"is not a regular expression: {error}")
+        textual = spec.kind in ("str", "url", "doi", "arxiv", "key", "regex")
         if textual and not value.strip():
             self._add(line, entry, path, "is blank")
         hidden = normalize.DECEPTIVE.search(value) if textual else None
@@ -405,8 +429,20 @@ class Checker:
     def _ref(self, target: str, value: str, entry: str, path: str | None, line: int | None) -> None:
         ids = self.known.get(target, set())
         if value not in ids:
-            what = target.replace("concepts:", "concept in scheme ")
+            what = (
+                "facet concept (scheme/concept)"
+                if target == "facets"
+                else target.replace("concepts:", "concept in scheme ")
+            )
             self._add(line, entry, path, f"no {what} with id {value!r}{_hint(value, ids)}")
+
+
+def _regex_error(pattern: str) -> str | None:
+    try:
+        re.compile(pattern, re.IGNORECASE)
+    except re.error as err:
+        return str(err)
+    return None
 
 
 def _shown(value: Any) -> str:
@@ -463,6 +499,10 @@ def known_ids(collections: Mapping[str, Any]) -> dict[str, set[str]]:
                 concepts = body.get("concepts") if isinstance(body, dict) else None
                 if isinstance(concepts, dict):
                     known[f"concepts:{scheme}"] = {str(key) for key in concepts}
+                    if body.get("facet") is True:
+                        known.setdefault("facets", set()).update(
+                            f"{scheme}/{key}" for key in concepts
+                        )
     return known
 
 

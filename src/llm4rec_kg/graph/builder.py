@@ -183,29 +183,83 @@ class _Builder:
                 (s, RDFS.label, _lit(scheme["label"])),
                 (s, SKOS.prefLabel, _lit(scheme["label"])),
             )
+            if scheme.get("facet"):
+                yield s, RDF.type, L4R.FacetScheme
             if scheme.get("definition"):
                 yield s, SKOS.definition, _en(scheme["definition"])
             for key, concept in sorted(scheme["concepts"].items()):
-                c = self.concept(scheme_key, key)
-                yield from (
-                    (c, RDF.type, SKOS.Concept),
-                    (c, SKOS.inScheme, s),
-                    (c, SKOS.topConceptOf, s),
-                    (s, SKOS.hasTopConcept, c),
-                    (c, RDFS.label, _lit(concept["label"])),
-                    (c, SKOS.prefLabel, _lit(concept["label"])),
-                )
-                yield from ((c, SKOS.altLabel, _lit(a)) for a in concept.get("alt_labels") or [])
-                if concept.get("definition"):
-                    yield c, SKOS.definition, _en(concept["definition"])
-                if concept.get("scope_note"):
-                    yield c, SKOS.scopeNote, _en(concept["scope_note"])
-                for field, prop in (
-                    ("exact_match", SKOS.exactMatch),
-                    ("broad_match", SKOS.broadMatch),
-                ):
-                    if concept.get(field):
-                        yield c, prop, self.concept("paradigm", concept[field])
+                yield from self.concept_triples(scheme_key, s, key, concept)
+        yield from self.heading_mappings()
+        yield from self.title_rules()
+
+    def concept_triples(
+        self, scheme_key: str, s: URIRef, key: str, concept: Mapping[str, Any]
+    ) -> Iterator[Triple]:
+        c = self.concept(scheme_key, key)
+        yield from (
+            (c, RDF.type, SKOS.Concept),
+            (c, SKOS.inScheme, s),
+            (c, RDFS.label, _lit(concept["label"])),
+            (c, SKOS.prefLabel, _lit(concept["label"])),
+        )
+        if concept.get("broader"):
+            broader = self.concept(scheme_key, concept["broader"])
+            yield from ((c, SKOS.broader, broader), (broader, SKOS.narrower, c))
+        else:
+            yield from ((c, SKOS.topConceptOf, s), (s, SKOS.hasTopConcept, c))
+        yield from ((c, SKOS.altLabel, _lit(a)) for a in concept.get("alt_labels") or [])
+        if concept.get("definition"):
+            yield c, SKOS.definition, _en(concept["definition"])
+        if concept.get("scope_note"):
+            yield c, SKOS.scopeNote, _en(concept["scope_note"])
+        for field, prop in (
+            ("exact_match", SKOS.exactMatch),
+            ("broad_match", SKOS.broadMatch),
+        ):
+            if concept.get(field):
+                yield c, prop, self.concept("paradigm", concept[field])
+
+    def facet(self, path: str) -> URIRef:
+        scheme, _, key = path.partition("/")
+        return self.concept(scheme, key)
+
+    def heading_mappings(self) -> Iterator[Triple]:
+        """Each section heading's concept, mapped to the shared facets or said to fit none."""
+        for _, heading in self.catalog.entries("headings"):
+            c = self.concept(heading["scheme"], heading["concept"])
+            yield c, L4R.sectionOf, self.iri("sources", heading["list"])
+            for field, prop in (
+                ("exact_match", SKOS.exactMatch),
+                ("broad_match", SKOS.broadMatch),
+                ("close_match", SKOS.closeMatch),
+            ):
+                yield from ((c, prop, self.facet(f)) for f in heading.get(field) or [])
+            if heading.get("scope_note"):
+                yield c, SKOS.scopeNote, _en(heading["scope_note"])
+            if heading.get("out_of_scope"):
+                yield c, L4R.outOfScope, _en(heading["out_of_scope"])
+
+    def row_heading(self, row: URIRef, record: Mapping[str, Any]) -> Iterator[Triple]:
+        """The heading concept a row stands under: how a paper's listed facets trace back
+        to the rows that list it."""
+        snapshot = self.catalog.get("sources").get(record["source"]) or {}
+        heading = self.catalog.get("headings").get(f"{snapshot.get('list')}-{record['section']}")
+        if heading is not None:
+            yield row, L4R.heading, self.concept(heading["scheme"], heading["concept"])
+
+    def title_rules(self) -> Iterator[Triple]:
+        for key, rule in self.catalog.entries("title-rules"):
+            r = self.mint("rule", key)
+            yield from (
+                (r, RDF.type, L4R.TitleRule),
+                (r, RDF.type, PROV.Entity),
+                (r, RDFS.label, _lit(key)),
+                (r, L4R.pattern, _lit(rule["pattern"])),
+                (r, L4R.assignsConcept, self.facet(rule["facet"])),
+                (r, SKOS.scopeNote, _en(rule["scope_note"])),
+            )
+            if rule.get("unless"):
+                yield r, L4R.unlessPattern, _lit(rule["unless"])
 
     def families(self) -> Iterator[Triple]:
         for key, family in self.catalog.entries("families"):
@@ -292,6 +346,11 @@ class _Builder:
                 yield s, L4R.tuningStrategy, self.concept("tuning", tuning)
             for topic in paper.get("topics") or []:
                 yield s, DCTERMS.subject, self.concept("topic", topic)
+            for facet in paper.get("facets") or {}:
+                yield s, DCTERMS.subject, self.facet(facet)
+            for facet, rules in (paper.get("derived_facets") or {}).items():
+                yield s, L4R.derivedSubject, self.facet(facet)
+                yield from ((s, L4R.derivedBy, self.mint("rule", r)) for r in rules)
             for list_id in paper.get("listed_in") or []:
                 yield s, L4R.listedIn, self.iri("sources", list_id)
             for snapshot in paper.get("delisted_in") or []:
@@ -517,6 +576,7 @@ class _Builder:
             )
             if record.get("line") is not None:
                 yield row, L4R.line, _lit(record["line"])
+            yield from self.row_heading(row, record)
             for issue in record.get("issues") or []:
                 yield row, L4R.readerIssue, _lit(issue)
             for column, value in sorted((record.get("listed") or {}).items()):
