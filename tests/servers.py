@@ -1,4 +1,5 @@
-"""Real server processes for tests: an Oxigraph server and ``llm4rec-kg serve``.
+"""Real server processes for tests: an Oxigraph server, ``llm4rec-kg serve``, and Debian's
+Apache, nginx and Caddy serving the static site.
 
 Both bind a free port on 127.0.0.1, are waited for until they answer, and are stopped by
 the PID that was started, whatever the test did.
@@ -145,6 +146,96 @@ DocumentRoot "{root}"
         [binary, "-f", str(config), "-DFOREGROUND"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/index.html", process)
+        yield url
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def nginx_server(root: Path, work: Path) -> Iterator[str]:
+    """Yields the base URL of Debian's nginx serving the site at ``root`` with the site's
+    own nginx/maps.conf and nginx/site.conf, as a host would include them; every file it
+    writes stays under ``work``."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).is_file():
+        require("LLM4REC_REQUIRE_NGINX", "nginx (apt-get install nginx)")
+        raise AssertionError("unreachable")
+    port = free_port()
+    work.mkdir(parents=True, exist_ok=True)
+    temp = "\n".join(
+        f"    {kind}_temp_path {work}/{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    config = work / "nginx.conf"
+    config.write_text(
+        f"""daemon off;
+user root;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+{temp}
+    include {root}/nginx/maps.conf;
+    server {{
+        listen 127.0.0.1:{port};
+        server_name 127.0.0.1;
+        root {root};
+        include {root}/nginx/site.conf;
+    }}
+}}
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [binary, "-c", str(config), "-p", str(work)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/index.html", process)
+        yield url
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def caddy_server(root: Path, work: Path) -> Iterator[str]:
+    """Yields the base URL of Debian's Caddy 2 serving the site at ``root`` with the site's
+    caddy/llm4rec.caddy imported, no admin endpoint and no HTTPS; its state stays under
+    ``work``."""
+    binary = shutil.which("caddy") or "/usr/bin/caddy"
+    if not Path(binary).is_file():
+        require("LLM4REC_REQUIRE_CADDY", "Caddy (apt-get install caddy)")
+        raise AssertionError("unreachable")
+    port = free_port()
+    work.mkdir(parents=True, exist_ok=True)
+    config = work / "Caddyfile"
+    config.write_text(
+        f"""{{
+    admin off
+    auto_https off
+    storage file_system {work}/data
+}}
+http://127.0.0.1:{port} {{
+    root * {root}
+    import {root}/caddy/llm4rec.caddy
+}}
+""",
+        encoding="utf-8",
+    )
+    environment = {"HOME": str(work), "XDG_DATA_HOME": str(work), "XDG_CONFIG_HOME": str(work)}
+    process = subprocess.Popen(
+        [binary, "run", "--config", str(config), "--adapter", "caddyfile"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={"PATH": "/usr/bin:/bin", **environment},
     )
     try:
         url = f"http://127.0.0.1:{port}"

@@ -123,6 +123,11 @@ def test_columns_are_recognised_by_meaning(header: str, meaning: str | None) -> 
         ("RecSys 2023 Short Paper", "RecSys", 2023, "Short Paper"),
         ("SIGIR 2023 workshop", "SIGIR workshop", 2023, None),
         ("WSDM 2018/08", "WSDM", 2018, None),
+        # year and month as one number, or with a separator (an unseen list's "arxiv 202311"
+        # was once read as the venue "arxiv 2023" of 2011)
+        ("arxiv 202311", "arxiv", 2023, None),
+        ("Arxiv 2023.11", "Arxiv", 2023, None),
+        ("KDD 2024-08-25", "KDD", 2024, None),
         ("arxiv, 2024", "arxiv", 2024, None),
         ("Preprint", "Preprint", None, None),
         ("N/A", None, None, None),

@@ -1,6 +1,7 @@
-"""Every IRI any export mints resolves: in the static site under a real Apache with the
-site's .htaccess, through the w3id redirects, and under `llm4rec-kg serve`; and each answers
-in HTML, Turtle, JSON-LD and N-Triples by the Accept header."""
+"""Every IRI any export mints resolves: in the static site under a real Apache, nginx and
+Caddy, each with the configuration `site` writes for it, through the w3id redirects, and
+under `llm4rec-kg serve`; and each answers in HTML, Turtle, JSON-LD and N-Triples by the
+Accept header."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from llm4rec_kg import pipeline
-from servers import apache_server, llm4rec_server
+from servers import apache_server, caddy_server, llm4rec_server, nginx_server
 
 BASE = "https://w3id.org/llm4rec/"
 FORMATS = {
@@ -106,15 +107,39 @@ def apache(
         yield url + "/", root
 
 
+@pytest.fixture(scope="module")
+def nginx(apache: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Debian's nginx serving the same site with the site's own nginx configuration."""
+    _, root = apache
+    with nginx_server(root, tmp_path_factory.mktemp("nginx")) as url:
+        yield url + "/"
+
+
+@pytest.fixture(scope="module")
+def caddy(apache: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Debian's Caddy serving the same site with the site's own Caddy configuration."""
+    _, root = apache
+    with caddy_server(root, tmp_path_factory.mktemp("caddy")) as url:
+        yield url + "/"
+
+
+@pytest.fixture(params=["apache", "nginx", "caddy"])
+def host(request: pytest.FixtureRequest, apache: tuple[str, Path]) -> tuple[str, Path]:
+    """The static site under each web server whose configuration `site` writes."""
+    if request.param == "apache":
+        return apache
+    return request.getfixturevalue(request.param), apache[1]
+
+
 def test_every_minted_iri_resolves_in_the_static_site(
-    apache: tuple[str, Path], iris: list[str]
+    host: tuple[str, Path], iris: list[str]
 ) -> None:
-    url, _ = apache
+    url, _ = host
     assert crawl(url, iris) == []
 
 
-def test_the_static_site_negotiates_each_format_for_one_entity(apache: tuple[str, Path]) -> None:
-    url, _ = apache
+def test_the_static_site_negotiates_each_format_for_one_entity(host: tuple[str, Path]) -> None:
+    url, _ = host
     tallrec = "paper/arxiv-2305.00447"
     for accept, fmt in FORMATS.items():
         answer = get(url + tallrec, accept)
@@ -128,8 +153,8 @@ def test_the_static_site_negotiates_each_format_for_one_entity(apache: tuple[str
     assert b"TALLRec" in get(url + tallrec, browser).body
 
 
-def test_static_site_answers_the_linked_data_routes(apache: tuple[str, Path]) -> None:
-    url, root = apache
+def test_static_site_answers_the_linked_data_routes(host: tuple[str, Path]) -> None:
+    url, root = host
     void = get(url + ".well-known/void", "*/*")
     assert void.status == 200 and void.media == "text/turtle"
     assert (root / ".well-known" / "void").read_bytes() == void.body
@@ -144,6 +169,12 @@ def test_static_site_answers_the_linked_data_routes(apache: tuple[str, Path]) ->
     moved = get(url + "paper/genre", "text/turtle")  # a replaced IRI: followed to its heir
     assert moved.status == 200 and moved.url.endswith("/paper/arxiv-2305.06566")
     assert moved.media == "text/turtle"
+    page = get(url + "paper/genre.html", "text/html")  # with its suffix kept
+    assert page.status == 200 and page.url.endswith("/paper/arxiv-2305.06566.html")
+    dump = get(url + "papers.csl.json", "*/*")  # a dump as the VoID types it
+    assert dump.media == "application/vnd.citationstyles.csl+json"
+    for private in ("nginx/site.conf", "caddy/llm4rec.caddy"):  # the servers' files
+        assert get(url + private, "*/*").status == 404, private
 
 
 def test_w3id_rules_send_each_iri_to_the_host(
@@ -175,10 +206,10 @@ def test_every_minted_iri_resolves_under_serve(iris: list[str]) -> None:
         assert dataset.media == "application/ld+json" and json.loads(dataset.body)
 
 
-def test_the_static_site_sends_the_servers_security_headers(apache: tuple[str, Path]) -> None:
+def test_the_static_site_sends_the_servers_security_headers(host: tuple[str, Path]) -> None:
     from llm4rec_kg.headers import APP_CSP, DATA_CSP, PAGE_CSP, PAGE_CSP_META
 
-    url, _ = apache
+    url, _ = host
     cases = {
         "paper/arxiv-2305.00447": ("text/html", PAGE_CSP),
         "paper/arxiv-2305.00447.ttl": ("text/turtle", DATA_CSP),
@@ -191,6 +222,9 @@ def test_the_static_site_sends_the_servers_security_headers(apache: tuple[str, P
             assert response.headers["X-Content-Type-Options"] == "nosniff", path
             assert response.headers["Content-Security-Policy"] == csp, path
             assert response.headers["Referrer-Policy"] == "no-referrer", path
+            assert response.headers["Access-Control-Allow-Origin"] == "*", path
+            assert "Accept" in response.headers["Vary"], path
+            assert response.headers.get_content_charset() == "utf-8", path
             body = response.read()
         if csp == PAGE_CSP:  # and the page says it itself, for hosts that set no headers
             assert f'content="{PAGE_CSP_META}"'.replace("'", "&#39;").encode() in body
@@ -266,8 +300,8 @@ def test_entity_pages_show_labels_not_raw_iris(apache: tuple[str, Path]) -> None
     assert model.index('class="description"') < model.index("Referred to by")
 
 
-def test_an_unknown_iri_gets_the_sites_404_page(apache: tuple[str, Path]) -> None:
-    url, root = apache
+def test_an_unknown_iri_gets_the_sites_404_page(host: tuple[str, Path]) -> None:
+    url, root = host
     answer = get(url + "paper/no-such-paper-here", "text/html")
     assert answer.status == 404 and b"Nothing is at" in answer.body
     assert (root / "404.html").is_file() and b"Browse every paper" in answer.body

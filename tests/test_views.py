@@ -92,10 +92,10 @@ def test_papers_table_facets_search_sort_and_export(
     assert page.evaluate("window.llm4rec.state().focus") == TALLREC
     page.fill("#paper-search", "")
     cells = "n => [...document.querySelectorAll('#paper-rows tr.paper')].map(r => r.cells[n].title)"
-    years = [int(y) for y in page.evaluate(cells, 2) if y]  # the first sort: newest first
+    years = [int(y) for y in page.evaluate(cells, 1) if y]  # the first sort: newest first
     assert len(years) > 20 and years == sorted(years, reverse=True)
     page.click("#paper-head button:has-text('Title')")
-    assert page.get_attribute("#paper-head th:nth-child(2)", "aria-sort") == "ascending"
+    assert page.get_attribute("#paper-head th:nth-child(1)", "aria-sort") == "ascending"
     in_order = """n => {
         const rows = [...document.querySelectorAll('#paper-rows tr.paper')];
         const text = rows.map(r => r.cells[n].title);
@@ -103,11 +103,11 @@ def test_papers_table_facets_search_sort_and_export(
         return text.length > 20
             && text.every((t, i) => i === 0 || order.compare(text[i - 1], t) <= 0);
     }"""
-    assert page.evaluate(in_order, 1)
-    first = page.evaluate(cells, 1)[0]
+    assert page.evaluate(in_order, 0)
+    first = page.evaluate(cells, 0)[0]
     page.click("#paper-head button:has-text('Title')")
-    assert page.get_attribute("#paper-head th:nth-child(2)", "aria-sort") == "descending"
-    assert page.evaluate(cells, 1)[0] != first
+    assert page.get_attribute("#paper-head th:nth-child(1)", "aria-sort") == "descending"
+    assert page.evaluate(cells, 0)[0] != first
 
 
 def test_focus_mode_shows_the_neighbours_with_labels_that_do_not_overlap(
@@ -157,7 +157,7 @@ def test_each_chart_shows_what_pyoxigraph_answers_to_its_query(
 ) -> None:
     page = real_page.page
     page.click("#tab-charts")
-    wait_until(page, "document.documentElement.dataset.charts === '6'")
+    wait_until(page, "document.documentElement.dataset.charts === '7'")
     store = _store(real_build)
     for name in page.evaluate("window.llm4rec.charts.names"):
         shown = page.evaluate("name => window.llm4rec.charts.data(name)", name)
@@ -262,3 +262,209 @@ def test_a_narrow_screen_gets_one_column_without_sideways_scrolling(
         _shot(page, "view-papers-narrow")
     finally:
         page.close()
+
+
+ROLE = "https://w3id.org/llm4rec/concept/llm-role/ranker"
+FACETED = "dcterms:subject|l4r:derivedSubject"
+DC = (
+    "PREFIX dcterms: <http://purl.org/dc/terms/> "
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+)
+
+
+def test_papers_are_filtered_and_found_by_the_shared_facets(
+    real_page: Opened, real_build: pipeline.BuildResult
+) -> None:
+    """A role facet selects the papers pyoxigraph finds with it, listed or derived, over
+    the Turtle export; a search finds papers by a facet's label and by listed authors."""
+    page = real_page.page
+    store = _store(real_build)
+    page.click("#tab-papers")
+    wait_until(page, "document.documentElement.dataset.paperRows !== undefined")
+    rankers = _count(
+        store, DC + f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p {FACETED} <{ROLE}> }}"
+    )
+    label = page.locator(f'#paper-facets label:has(input[value="{ROLE}"])')
+    assert label.locator(".count").inner_text() == str(rankers) and rankers > 50
+    page.check(f'#paper-facets input[data-facet="llm-role"][value="{ROLE}"]')
+    assert page.evaluate("Number(document.documentElement.dataset.paperRows)") == rankers
+    _shot(page, "view-papers-by-role")
+    page.click("#paper-clear")
+    fairness = _count(
+        store,
+        DC + "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p " + FACETED + " ?c . "
+        "?c skos:prefLabel 'Fairness and bias' }",
+    )
+    page.fill("#paper-search", "fairness and bias")
+    assert page.evaluate("Number(document.documentElement.dataset.paperRows)") == fairness
+    (author,) = [
+        row["a"].value
+        for row in store.query(
+            L4R + "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?a WHERE { "
+            "?p prov:wasDerivedFrom/l4r:listedAuthors ?a } ORDER BY ?a LIMIT 1"
+        )
+    ]
+    page.fill("#paper-search", author.lower())
+    assert page.evaluate("Number(document.documentElement.dataset.paperRows)") >= 1
+    page.fill("#paper-search", "")
+
+
+def test_every_title_is_shown_whole_and_lists_by_their_owners(browser: Any, html: Path) -> None:
+    """At 1400x900 every title of the table fits its cell (checked row by row while
+    scrolling through all of them), and the lists are told apart by their owners."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(html.as_uri() + "#view=papers")
+        _ready(page)
+        wait_until(page, "document.documentElement.dataset.paperRows !== undefined")
+        seen = page.evaluate(
+            """async () => {
+              const scroller = document.getElementById('paper-scroll');
+              const seen = new Map();
+              for (let top = 0; top <= scroller.scrollHeight; top += scroller.clientHeight / 2) {
+                scroller.scrollTop = top;
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                for (const span of document.querySelectorAll('#paper-rows td.wrap > span'))
+                  seen.set(span.parentElement.title, span.scrollHeight <= span.clientHeight + 1
+                           && span.textContent === span.parentElement.title);
+              }
+              return [...seen];
+            }"""
+        )
+        total = int(page.evaluate("document.documentElement.dataset.paperRows"))
+        assert len(seen) >= total - 5  # titles shared by two records count once
+        assert [title for title, whole in seen if not whole] == []
+        lists = page.evaluate(
+            "[...document.querySelectorAll('#paper-facets fieldset[data-facet=list] label')]"
+            ".map(l => l.querySelector('span').textContent)"
+        )
+        assert "WLiK" in lists and "CHIANGEL" in lists and len(set(lists)) == len(lists)
+        _shot(page, "view-papers-1400x900")
+    finally:
+        context.close()
+
+
+COVERAGE = {
+    "papers-per-year-by-paradigm": (
+        "?p a l4r:Paper ; dcterms:issued ?y",
+        "?p a l4r:Paper ; dcterms:issued ?y ; l4r:paradigm ?x",
+    ),
+    "facets-by-year": (
+        "?p l4r:listedIn ?l ; dcterms:issued ?y",
+        "?p dcterms:issued ?y ; (dcterms:subject|l4r:derivedSubject)/skos:inScheme "
+        "<https://w3id.org/llm4rec/concept/llm-role>",
+    ),
+    "top-models-per-year": (
+        "?p l4r:listedIn ?l ; dcterms:issued ?y",
+        "?p dcterms:issued ?y ; l4r:usesModel ?m",
+    ),
+    "family-share": ("?p l4r:listedIn ?l", "?p l4r:usesModel/l4r:family ?f"),
+    "venues-ranked": ("?p l4r:listedIn ?l", "?p l4r:listedIn ?l ; l4r:publishedIn ?v"),
+    "model-size-by-year": (
+        "?p l4r:listedIn ?l ; dcterms:issued ?y",
+        "?p dcterms:issued ?y ; l4r:modelUse/l4r:parameterCount ?n",
+    ),
+}
+
+
+def test_each_chart_says_how_many_publications_it_can_count_and_no_text_is_clipped(
+    real_page: Opened, real_build: pipeline.BuildResult
+) -> None:
+    page = real_page.page
+    store = _store(real_build)
+    page.click("#tab-charts")
+    wait_until(page, "document.documentElement.dataset.charts === '7'")
+    notes = page.evaluate(
+        """[...document.querySelectorAll('.chart')].map(c => {
+            const note = c.querySelector('.coverage');
+            return [c.dataset.chart, note.dataset.counted, note.dataset.total, note.textContent];
+        })"""
+    )
+    assert {name for name, *_ in notes} >= set(COVERAGE)
+    for name, counted, total, text in notes:
+        if name not in COVERAGE:
+            continue
+        of, has = COVERAGE[name]
+        expected = [
+            _count(store, DC + f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {q} }}")
+            for q in (has, of)
+        ]
+        assert [int(counted), int(total)] == expected, name
+        assert text.startswith(f"{counted} of {total} "), text
+    clipped = page.evaluate(
+        """[...document.querySelectorAll('.chart figure svg')].flatMap(svg => {
+            const box = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll('text')].filter(t => {
+              const r = t.getBoundingClientRect();
+              return r.width > 0 && (r.left < box.left || r.right > box.right
+                                     || r.top < box.top || r.bottom > box.bottom);
+            }).map(t => svg.closest('.chart').dataset.chart + ': ' + t.textContent);
+          })"""
+    )
+    assert clipped == []
+
+
+def test_the_first_view_is_labelled_and_the_sparql_and_quality_panels_are_in_view(
+    browser: Any, html: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(html.as_uri())
+        _ready(page)
+        assert page.get_attribute("#tab-papers", "aria-selected") == "true"
+
+        def box(selector: str) -> dict[str, float]:
+            return page.evaluate(
+                "s => { const r = document.querySelector(s).getBoundingClientRect();"
+                " return { top: r.top, bottom: r.bottom, height: r.height }; }",
+                selector,
+            )
+
+        # labelled content above the fold: a title in the first row, the facets' legends
+        first = page.inner_text("#paper-rows tr.paper td.wrap")
+        assert len(first) > 20 and box("#paper-rows tr.paper")["bottom"] < 900
+        legends = page.evaluate(
+            "[...document.querySelectorAll('#paper-facets legend')]"
+            ".filter(l => l.getBoundingClientRect().bottom < 900).map(l => l.textContent)"
+        )
+        assert "LLM's role" in legends
+        run = box("#run")
+        assert run["top"] > 0 and run["bottom"] <= 900  # the SPARQL panel, without scrolling
+        page.click("#quality-toggle")
+        quality = box("#quality")
+        assert quality["height"] > 100 and quality["top"] >= 0 and quality["bottom"] <= 900
+        assert page.evaluate("document.activeElement.id") == "quality"
+        page.keyboard.press("Escape")
+        assert page.is_hidden("#quality")
+        _shot(page, "view-first-1400x900")
+    finally:
+        context.close()
+
+
+def test_details_show_each_listed_value_list_by_list_side_by_side(
+    real_page: Opened, real_build: pipeline.BuildResult
+) -> None:
+    """LLMRec (arXiv 2311.00423) is given by rows of several lists and snapshots, which
+    disagree on its year: the details show one column per row, and the year as differing."""
+    paper = "https://w3id.org/llm4rec/paper/arxiv-2311.00423"
+    rows = _count(
+        _store(real_build),
+        "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT (COUNT(DISTINCT ?r) AS ?n) "
+        f"WHERE {{ <{paper}> prov:wasDerivedFrom ?r . ?r a l4r:SourceRow }}",
+    )
+    page = real_page.page
+    page.evaluate("id => window.llm4rec.focus(id)", paper)
+    table = page.evaluate(
+        """() => [...document.querySelectorAll('#details table.listed tr')].map(tr =>
+            [tr.className, ...[...tr.cells].map(c => c.textContent)])"""
+    )
+    head, *lines = table
+    assert rows > 2 and len(head) == 2 + rows
+    assert any(h.startswith("WLiK ") for h in head) and any(h.startswith("CHIANGEL ") for h in head)
+    year = next(line for line in lines if line[1].startswith("year"))
+    assert year[0] == "differs" and {"2023", "2024"} <= set(year[2:])
+    for line in lines:
+        given = {cell for cell in line[2:] if cell != "—"}
+        assert (line[0] == "differs") == (len(given) > 1), line

@@ -24,7 +24,7 @@ import json
 import math
 import os
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -37,9 +37,10 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from llm4rec_kg.graph.triples import Triples
-from llm4rec_kg.graph.vocab import DCTERMS, L4R, RDF, RDFS, SDO, SKOS
+from llm4rec_kg.graph.vocab import DCTERMS, L4R, PROV, RDF, RDFS, SDO, SKOS
 from llm4rec_kg.namespaces import display_prefixes
 from llm4rec_kg.quality.lint import Report
+from llm4rec_kg.resources import internal_query
 from llm4rec_kg.sparql.results import shorten
 
 # Classes drawn as nodes, in the order a node's class is chosen, with legend colours from
@@ -116,14 +117,15 @@ def build_view(graph: Triples, base: str) -> View:
         if isinstance(o, URIRef) and o in kinds and ids[o] != ids[s]  # literals are not nodes
     )
     titles = {text: shorten(text, prefixes) for text in predicates.values()}
+    taxonomy = _facet_schemes(graph)
     for s, p, o in sorted(links):
         view.edges.append(Edge(s, o, titles[p]))
         degree[s] += 1
         degree[o] += 1
     for iri in sorted(kinds, key=ids.__getitem__):
-        view.nodes.append(_node(graph, iri, kinds[iri], degree[ids[iri]], ids))
+        view.nodes.append(_node(graph, iri, kinds[iri], degree[ids[iri]], ids, taxonomy))
     view.predicates = sorted({e.title for e in view.edges})
-    view.facets = _facets(graph, view.nodes)
+    view.facets = _facets(graph, view.nodes, taxonomy)
     counts: dict[str, int] = defaultdict(int)
     for item in view.nodes:
         counts[item["group"]] += 1
@@ -135,8 +137,22 @@ def build_view(graph: Triples, base: str) -> View:
     return view
 
 
+def _facet_schemes(graph: Triples) -> dict[Node, str]:
+    """Each concept of a shared facet scheme, with its scheme's key (llm-role, rec-task)."""
+    return {
+        concept: str(scheme).rsplit("/", 1)[-1]
+        for scheme in graph.subjects(RDF.type, L4R.FacetScheme)
+        for concept in graph.subjects(SKOS.inScheme, scheme)
+    }
+
+
 def _node(
-    graph: Triples, node: Node, kind: str, degree: int, ids: Mapping[Node, str]
+    graph: Triples,
+    node: Node,
+    kind: str,
+    degree: int,
+    ids: Mapping[Node, str],
+    taxonomy: Mapping[Node, str],
 ) -> dict[str, Any]:
     """One node's record; the page builds tooltips and search text from these fields. An
     IRI of a node is given as the node's own id string (``ids``), not a copy of its own:
@@ -171,13 +187,27 @@ def _node(
         item["tuning"] = sorted(iri(t) for t in graph.objects(node, L4R.tuningStrategy))
         item["code"] = bool(graph.objects(node, L4R.code))
         item["lists"] = sorted(iri(source) for source in graph.objects(node, L4R.listedIn))
+        # Facets the lists' headings give, and those title rules derive, kept apart.
+        listed = graph.objects(node, DCTERMS.subject)
+        item["facets"] = sorted(iri(c) for c in listed if c in taxonomy)
+        item["derived"] = sorted(iri(c) for c in graph.objects(node, L4R.derivedSubject))
+        item["authors"] = sorted(
+            {
+                str(a)
+                for row in graph.objects(node, PROV.wasDerivedFrom)
+                for a in graph.objects(row, L4R.listedAuthors)
+            }
+        )
     elif kind == "Language model":
         item["families"] = sorted(iri(f) for f in graph.objects(node, L4R.family))
     return item
 
 
-def _facets(graph: Triples, nodes: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
+def _facets(
+    graph: Triples, nodes: Iterable[dict[str, Any]], taxonomy: Mapping[Node, str]
+) -> dict[str, list[dict[str, str]]]:
     found: dict[str, set[str]] = defaultdict(set)
+    scheme_of = {str(concept): scheme for concept, scheme in taxonomy.items()}
     for node in nodes:
         for key in ("paradigm", "venue"):
             if node.get(key):
@@ -185,16 +215,42 @@ def _facets(graph: Triples, nodes: Iterable[dict[str, Any]]) -> dict[str, list[d
         if "year" in node:  # a publication: the papers table's facets too
             for key, field_name in (("model", "models"), ("tuning", "tuning"), ("list", "lists")):
                 found[key].update(node[field_name])
+            for concept in (*node["facets"], *node["derived"]):
+                found[scheme_of[concept]].add(concept)
         found["family"].update(node.get("families") or [])
+    names = _list_names(graph, found["list"])
 
     def labelled(iris: set[str]) -> list[dict[str, str]]:
-        items = [{"id": i, "label": _text(graph, URIRef(i), RDFS.label) or i} for i in iris]
+        items = [
+            {"id": i, "label": names.get(i) or _text(graph, URIRef(i), RDFS.label) or i}
+            for i in iris
+        ]
         return sorted(items, key=lambda x: (x["label"].lower(), x["id"]))
 
-    return {
-        key: labelled(found[key])
-        for key in ("paradigm", "venue", "family", "model", "tuning", "list")
-    }
+    keys = (
+        "paradigm",
+        "venue",
+        "family",
+        "model",
+        "tuning",
+        "list",
+        *sorted(set(scheme_of.values())),
+    )
+    return {key: labelled(found[key]) for key in keys}
+
+
+def _list_names(graph: Triples, lists: Iterable[str]) -> dict[str, str]:
+    """Each source list by the name people call it by, its repository's owner (WLiK,
+    CHIANGEL), or owner/repository where one owner keeps two lists: the lists' titles are
+    often alike ("Awesome-LLM-for-RecSys README", "Awesome-LLM4RS-Papers README")."""
+    repos = {}
+    for item in lists:
+        source = str(graph.value(URIRef(item), DCTERMS.source) or "")
+        parts = source.rstrip("/").split("/")
+        if len(parts) >= 2 and parts[-2] and parts[-1]:
+            repos[item] = (parts[-2], parts[-1])
+    owners = Counter(owner for owner, _ in repos.values())
+    return {i: o if owners[o] == 1 else f"{o}/{r}" for i, (o, r) in repos.items()}
 
 
 # ------------------------------------------------------------------ layout
@@ -513,6 +569,7 @@ def render(
         "classes": view.classes,
         "prefixes": display_prefixes(base),
         "base": base,
+        "chart_coverage": internal_query("chart_coverage"),
     }
     return env.get_template("graph.html").generate(
         view_json=_script_json(data, "nodes"),

@@ -11,7 +11,12 @@ from decimal import Decimal
 
 from llm4rec_kg.readers.markdown import PLACEHOLDERS, slugify
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:/\d{1,2})?(?!\d)")
+# A year, and the month or day a list may write after it: "2024", "WSDM 2018/08", "arxiv
+# 202311" (year and month run together), "2023.11", "2024-08-25".
+_YEAR = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)"
+    r"(?:(?:0[1-9]|1[0-2])(?:[0-3]\d)?|[.-](?:0?[1-9]|1[0-2])(?:[.-][0-3]?\d)?|/\d{1,2})?(?!\d)"
+)
 _BRACKETED_YEAR = re.compile(r"\s*\(((?:19|20)\d\d)\)")
 # "SIGIR 24", "NeurIPS'23": a venue and a two-digit year (this century's).
 _SHORT_YEAR = re.compile(r"^(?P<venue>[A-Za-z][\w&/. -]*?)\s*['’]?(?P<yy>\d{2})$")

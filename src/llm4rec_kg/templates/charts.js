@@ -3,7 +3,7 @@
 // can open its query in the SPARQL panel, and be saved as SVG, PNG or its data as CSV.
 (() => {
 const app = window.llm4recApp;
-const { byId, el, namedQueries } = app;
+const { byId, el, namedQueries, view } = app;
 const root = document.documentElement;
 // Okabe and Ito's palette: told apart under the common colour-vision deficiencies.
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
@@ -13,6 +13,9 @@ const CHARTS = [
   { query: "papers-per-year-by-paradigm", kind: "stacked bars",
     plot: (data) => ({ x: { type: "band", tickFormat: "d", label: null }, y: { label: "papers", grid: true }, color: { legend: true, range: PALETTE },
       marks: [Plot.barY(data, { x: "year", y: "papers", fill: "paradigm", tip: true }), Plot.ruleY([0])] }) },
+  { query: "facets-by-year", kind: "stacked bars",
+    plot: (data) => ({ x: { type: "band", tickFormat: "d", label: null }, y: { label: "papers (once per role)", grid: true }, color: { legend: true, range: PALETTE },
+      marks: [Plot.barY(data, { x: "year", y: "papers", fill: "facet", tip: true }), Plot.ruleY([0])] }) },
   { query: "top-models-per-year", kind: "lines",
     plot: (data) => ({ x: year, y: { label: "publications", grid: true }, color: { legend: true, range: PALETTE },
       marks: [Plot.line(data, { x: "year", y: "papers", stroke: "model", marker: "circle", tip: true }), Plot.ruleY([0])] }) },
@@ -24,10 +27,10 @@ const CHARTS = [
     plot: (data) => ({ marginLeft: 110, x: { label: "publications", grid: true }, y: { label: null },
       marks: [Plot.barX(data, { x: "publications", y: "venue", fill: PALETTE[2], sort: { y: "-x" }, tip: true }), Plot.ruleX([0])] }) },
   { query: "list-coverage", kind: "stacked bars",
-    plot: (data) => ({ marginLeft: 190, x: { label: "publications", grid: true }, y: { label: null }, color: { legend: true, range: [PALETTE[5], PALETTE[4]] },
+    plot: (data) => ({ marginLeft: 110, x: { label: "publications", grid: true }, y: { label: null }, color: { legend: true, range: [PALETTE[5], PALETTE[4]] },
       marks: [Plot.barX(data, { x: "papers", y: "list", fill: "coverage", tip: true }), Plot.ruleX([0])] }) },
   { query: "model-size-by-year", kind: "dots",
-    plot: (data) => ({ x: year, y: { type: "log", label: "billions of parameters", grid: true }, r: { range: [3, 12] },
+    plot: (data) => ({ marginLeft: 50, x: year, y: { type: "log", label: "billions of parameters", grid: true }, r: { range: [3, 12] },
       marks: [Plot.dot(data, { x: "year", y: "billions", r: "papers", stroke: PALETTE[0], fill: PALETTE[0], fillOpacity: 0.25, channels: { model: "model" }, tip: true })] }) },
 ];
 
@@ -67,10 +70,17 @@ function png(figure, name) {
   image.src = URL.createObjectURL(new Blob([svgText(figure)], { type: "image/svg+xml" }));
 }
 
+// How many publications each chart can count, from one query run when the charts are drawn.
+let coverage = null;
+function coverageOf(name) {
+  if (coverage === null) coverage = new Map(rows(app.query(view.chart_coverage).data).map((r) => [r.chart, r]));
+  return coverage.get(name);
+}
+
 function card(chart) {
   const named = namedQueries.find((q) => q.name === chart.query);
   const box = el("article", null, { class: "chart", "data-chart": chart.query, "aria-label": named.title });
-  box.append(el("h3", named.title), el("p", named.description));
+  box.append(el("h3", named.title), el("p", named.description), el("p", "", { class: "coverage" }));
   const figure = el("figure", null, { "aria-label": `${named.title}, ${chart.kind}` });
   box.append(figure);
   const actions = el("div", null, { class: "actions" });
@@ -95,10 +105,20 @@ function card(chart) {
 
 function draw(chart, figure, named) {
   const started = performance.now();
+  const covered = coverageOf(chart.query);
+  if (covered) {
+    const note = figure.parentElement.querySelector(".coverage");
+    note.textContent = `${covered.counted} of ${covered.total} ${covered.what}.`;
+    note.dataset.counted = String(covered.counted);
+    note.dataset.total = String(covered.total);
+  }
   let data = rows(app.query(named.text).data);
   if (chart.limit) data = data.slice(0, chart.limit);
   const width = Math.max(320, figure.clientWidth || 480);
-  const plotted = Plot.plot({ width, height: 280, style: { fontSize: "12px" }, ...chart.plot(data) });
+  // Room for the axis labels below and the widest tick label: no text leaves the chart.
+  const spec = chart.plot(data);
+  spec.x = { labelOffset: 32, ...spec.x };  // Plot's default sets the label on the bottom edge
+  const plotted = Plot.plot({ width, height: 290, marginBottom: 40, marginRight: 24, style: { fontSize: "12px" }, ...spec });
   figure.replaceChildren(plotted);
   const ms = performance.now() - started;
   charts.set(chart.query, { data, ms });

@@ -152,8 +152,9 @@ function ensureNetwork() {
   network.on("click", (params) => { if (params.nodes.length) focusNode(params.nodes[0]); });
   return network;
 }
-// A large graph opens on the papers table; a small one on the graph.
-const FIRST_VIEW = view.nodes.length > 5000 ? "papers" : "graph";
+// The page opens on the papers table, labelled and filterable by the shared facets: an
+// overview of thousands of dots says little before a reader has chosen something.
+const FIRST_VIEW = "papers";
 
 // Focus mode: the entity and its neighbours (one or two hops), alone, on rings wide
 // enough that no two labels overlap, with the entity's own links drawn dark.
@@ -317,6 +318,48 @@ function corrections(subject) {
   return { boxes, listed };
 }
 
+// Each listed value, list by list, side by side: one column per source row, one line per
+// cell, a line whose rows disagree marked. Only for an entity more than one row gives.
+const LIST_NAMES = new Map((view.facets.list || []).map((o) => [o.id, o.label]));
+function listedSideBySide(subject) {
+  const rows = values(subject, PROV_DERIVED).filter((row) => first(row, L4R + "section"));
+  if (rows.length < 2) return null;
+  rows.sort((a, b) => (a.value < b.value ? -1 : 1));  // by snapshot, section and row
+  const cells = rows.map((row) => {
+    const found = new Map();
+    for (const quad of store.match(row, null, null, null)) {
+      if (!quad.predicate.value.startsWith(L4R + "listed")) continue;
+      const name = quad.predicate.value.slice(L4R.length + 6);
+      found.set(name, [...(found.get(name) || []), quad.object.value]);
+    }
+    return found;
+  });
+  const fields = [...new Set(cells.flatMap((c) => [...c.keys()]))].sort();
+  const table = el("table", null, { class: "listed" });
+  const head = el("tr");
+  head.append(el("th", "as listed", { scope: "col" }));
+  for (const row of rows) {
+    const snapshot = values(row, DCTERMS + "isPartOf")[0];
+    const list = snapshot ? values(snapshot, DCTERMS + "isVersionOf")[0] : null;
+    const name = list ? LIST_NAMES.get(list.value) || first(list, RDFS_LABEL) : "";
+    head.append(el("th", `${name} ${first(row, L4R + "section")} ${first(row, L4R + "rowIndex")}`, { scope: "col" }));
+  }
+  table.append(el("thead"), el("tbody"));
+  table.tHead.append(head);
+  for (const field of fields) {
+    const shown = cells.map((c) => (c.get(field) || []).join("; "));
+    const given = shown.filter(Boolean);
+    const differs = new Set(given).size > 1;
+    const line = el("tr", null, differs ? { class: "differs" } : {});
+    line.append(el("th", `${field[0].toLowerCase()}${field.slice(1)}${differs ? " ≠" : ""}`, { scope: "row" }));
+    for (const text of shown) line.append(el("td", text || "—"));
+    table.tBodies[0].append(line);
+  }
+  const box = el("div", null, { class: "listed-wrap" });
+  box.append(table);
+  return box;
+}
+
 function showDetails(id) {
   const panel = byId("details");
   panel.replaceChildren();
@@ -329,6 +372,8 @@ function showDetails(id) {
   const subject = namedNode(id);
   const fixed = corrections(subject);
   panel.append(...fixed.boxes);
+  const side = listedSideBySide(subject);
+  if (side) panel.append(side);
   const list = el("dl");
   const quads = store.match(subject, null, null, null);
   quads.sort((a, b) => (shorten(a.predicate.value) + a.object.value).localeCompare(shorten(b.predicate.value) + b.object.value));
@@ -407,10 +452,14 @@ function applyFilters() {
 
 // ------------------------------------------------------------------ quality
 
-byId("quality-toggle").addEventListener("click", () => {
-  const section = byId("quality");
-  section.hidden = !section.hidden;
-  byId("quality-toggle").setAttribute("aria-expanded", String(!section.hidden));
+function showQuality(open) {
+  byId("quality").hidden = !open;
+  byId("quality-toggle").setAttribute("aria-expanded", String(open));
+  if (open) byId("quality").focus();
+}
+byId("quality-toggle").addEventListener("click", () => showQuality(byId("quality").hidden));
+byId("quality").addEventListener("keydown", (event) => {
+  if (event.key === "Escape") { showQuality(false); byId("quality-toggle").focus(); }
 });
 byId("quality-summary").textContent =
   `${quality.open} open of ${quality.total} findings; the rest are corrected, accepted or normalized.`;

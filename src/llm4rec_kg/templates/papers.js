@@ -5,25 +5,35 @@
 const app = window.llm4recApp;
 const { view, byId, el } = app;
 const root = document.documentElement;
-const ROW = 32;  // px; the CSS gives every body row this height
+const ROW = 56;  // px; the CSS gives every body row this height: three lines of a title
 const label = (facet) => new Map((view.facets[facet] || []).map((o) => [o.id, o.label]));
 const labels = { venue: label("venue"), paradigm: label("paradigm"), model: label("model"),
                  family: label("family"), tuning: label("tuning"), list: label("list") };
+// The shared taxonomy's facets, each a filter; a paper has a facet from a list's heading
+// (listed) or from a title rule (derived), and both count here.
+const TAXONOMY = [["llm-role", "LLM's role"], ["rec-task", "Task"], ["rec-domain", "Domain"],
+                  ["adaptation", "Adaptation"], ["trust", "Trust"], ["paper-kind", "Kind of paper"]]
+  .filter(([key]) => (view.facets[key] || []).length);
+for (const [key] of TAXONOMY) labels[key] = label(key);
+const topicLabel = (c) => { for (const [key] of TAXONOMY) if (labels[key].has(c)) return labels[key].get(c); return c; };
 
 const papers = view.nodes.filter((n) => "year" in n).map((n) => ({
   id: n.id, kind: n.group, name: n.short || "", title: n.title || n.label, year: n.year,
   venue: n.venue, paradigm: n.paradigm, models: n.models, families: n.families,
-  tuning: n.tuning, code: n.code, lists: n.lists,
-  // searched as a reader would: by name, title, aliases, and the models, venue and lists
-  text: [n.label, n.title || "", ...n.aliases,
+  tuning: n.tuning, code: n.code, lists: n.lists, topics: [...(n.facets || []), ...(n.derived || [])],
+  // searched as a reader would: by name, title, aliases, listed authors, and the models,
+  // venue, lists and facets
+  text: [n.label, n.title || "", ...n.aliases, ...(n.authors || []),
          ...(n.models || []).map((m) => labels.model.get(m) || m),
          n.venue ? labels.venue.get(n.venue) || n.venue : "",
-         ...(n.lists || []).map((l) => labels.list.get(l) || l)].join(" ").toLowerCase(),
+         ...(n.lists || []).map((l) => labels.list.get(l) || l),
+         ...[...(n.facets || []), ...(n.derived || [])].map(topicLabel)].join(" ").toLowerCase(),
 }));
 
 // Each facet: how to read a paper's values, and how to show one.
 const FACETS = [
   { key: "year", title: "Year", values: (p) => (p.year ? [String(p.year)] : []), show: (v) => v, order: "value-desc" },
+  ...TAXONOMY.map(([key, title]) => ({ key, title, values: (p) => p.topics.filter((c) => labels[key].has(c)), show: (v) => labels[key].get(v) || v })),
   { key: "venue", title: "Venue", values: (p) => (p.venue ? [p.venue] : []), show: (v) => labels.venue.get(v) || v },
   { key: "paradigm", title: "Paradigm", values: (p) => (p.paradigm ? [p.paradigm] : []), show: (v) => labels.paradigm.get(v) || v },
   { key: "tuning", title: "Tuning strategy", values: (p) => p.tuning, show: (v) => labels.tuning.get(v) || v },
@@ -34,14 +44,18 @@ const FACETS = [
   { key: "kind", title: "Kind", values: (p) => [p.kind], show: (v) => v },
 ];
 const COLUMNS = [
-  { key: "name", title: "Name", width: "9rem", text: (p) => p.name },
+  // The title takes the width; the sparse name and code are filters, searched, and in the
+  // CSV, but not columns of the table.
+  { key: "name", title: "Name", hidden: true, text: (p) => p.name },
   { key: "title", title: "Title", width: "auto", text: (p) => p.title },
-  { key: "year", title: "Year", width: "4rem", text: (p) => (p.year ? String(p.year) : "") },
-  { key: "venue", title: "Venue", width: "8rem", text: (p) => (p.venue ? labels.venue.get(p.venue) || "" : "") },
-  { key: "models", title: "Models", width: "11rem", text: (p) => p.models.map((m) => labels.model.get(m) || m).join(", ") },
-  { key: "code", title: "Code", width: "4rem", text: (p) => (p.code ? "yes" : "") },
-  { key: "lists", title: "Lists", width: "9rem", text: (p) => p.lists.map((l) => labels.list.get(l) || l).join(", ") },
+  { key: "year", title: "Year", width: "3.5rem", text: (p) => (p.year ? String(p.year) : "") },
+  { key: "venue", title: "Venue", width: "6rem", text: (p) => (p.venue ? labels.venue.get(p.venue) || "" : "") },
+  { key: "models", title: "Models", width: "7rem", text: (p) => p.models.map((m) => labels.model.get(m) || m).join(", ") },
+  { key: "topics", title: "Facets", width: "8rem", text: (p) => p.topics.map(topicLabel).join(", ") },
+  { key: "code", title: "Code", hidden: true, text: (p) => (p.code ? "yes" : "") },
+  { key: "lists", title: "Lists", width: "6.5rem", text: (p) => p.lists.map((l) => labels.list.get(l) || l).join(", ") },
 ];
+const SHOWN = COLUMNS.filter((c) => !c.hidden);
 for (const p of papers) p.values = Object.fromEntries(FACETS.map((f) => [f.key, f.values(p)]));
 
 let selected = [];  // the papers that pass search and facets, sorted
@@ -54,7 +68,7 @@ const orders = new Map();  // "column:dir" -> every paper in that order, made wh
 
 function sortKey() {
   const [key, dir] = (app.state.sort || "year:desc").split(":");
-  const column = COLUMNS.find((c) => c.key === key) || COLUMNS[2];
+  const column = COLUMNS.find((c) => c.key === key) || COLUMNS.find((c) => c.key === "year");
   return { column, sign: dir === "asc" ? 1 : -1 };
 }
 
@@ -136,7 +150,7 @@ function renderHead() {
   const head = byId("paper-head");
   head.replaceChildren();
   const { column, sign } = sortKey();
-  for (const c of COLUMNS) {
+  for (const c of SHOWN) {
     const th = el("th", null, { scope: "col" });
     th.style.width = c.width;
     const on = c.key === column.key;
@@ -164,7 +178,11 @@ function renderRows() {
   for (let i = firstRow; i < last; i += 1) {
     const p = selected[i];
     const tr = el("tr", null, { class: "paper", tabindex: "0", "data-id": p.id, "aria-rowindex": String(i + 2), "aria-selected": String(p.id === chosenRow) });
-    for (const c of COLUMNS) tr.append(el("td", c.text(p), { title: c.text(p) }));
+    for (const c of SHOWN) {
+      const text = c.text(p);
+      tr.append(c.key === "title" ? el("td", null, { class: "wrap", title: text }) : el("td", text, { title: text }));
+      if (c.key === "title") tr.lastChild.append(el("span", text));
+    }
     tr.addEventListener("click", () => choose(p.id));
     tr.addEventListener("keydown", (event) => {
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); choose(p.id); }
