@@ -55,3 +55,9 @@ def open_page(browser: Any, html: Path) -> Iterator[Opened]:
         yield opened
     finally:
         page.close()
+
+
+def show_graph(page: Any) -> None:
+    """Open the graph view (the page opens on the papers table) and wait until it is drawn."""
+    page.click("#tab-graph")
+    wait_until(page, "document.documentElement.dataset.graphMs !== undefined")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from browsing import ARTIFACTS, Opened, open_page, wait_until
+from browsing import ARTIFACTS, Opened, open_page, show_graph, wait_until
 from llm4rec_kg import pipeline
 from llm4rec_kg.publish.visual import CLASSES
 from llm4rec_kg.sparql import queries
@@ -74,6 +74,7 @@ def _click_node(page: Any, iri: str) -> None:
 
 def test_clicking_a_node_shows_its_details(real_page: Opened) -> None:
     page = real_page.page
+    show_graph(page)
     _click_node(page, "https://w3id.org/llm4rec/paper/arxiv-2305.00447")
     wait_until(page, "document.documentElement.dataset.details !== undefined")
     assert page.inner_text("#details h2") == "TALLRec"
@@ -85,6 +86,7 @@ def test_clicking_a_node_shows_its_details(real_page: Opened) -> None:
 
 def test_search_finds_by_alias(real_page: Opened) -> None:
     page = real_page.page
+    show_graph(page)
     page.fill("#search", "llama-7b")
     first = page.locator("#search-results button").first
     assert first.inner_text() == "LLaMA (Language model)"
@@ -94,6 +96,7 @@ def test_search_finds_by_alias(real_page: Opened) -> None:
 
 def test_filters_hide_other_paradigms(real_page: Opened, real_build: pipeline.BuildResult) -> None:
     page = real_page.page
+    show_graph(page)
     store = _store(real_build)
 
     def count(query: str) -> int:
@@ -124,6 +127,7 @@ def test_named_query_matches_pyoxigraph_and_highlights(
     real_page: Opened, real_build: pipeline.BuildResult
 ) -> None:
     page = real_page.page
+    show_graph(page)
     page.select_option("#named-query", "same-base-model")
     assert page.locator("#editor-host .CodeMirror").count() == 1  # the Yasqe editor
     assert page.evaluate("window.llm4rec.editor.get()").startswith(
@@ -202,6 +206,7 @@ def test_catalog_strings_cannot_inject_markup(
     pipeline.build(small_catalog, out)
     for opened in open_page(browser, out / "llm4rec.html"):
         page = opened.page
+        show_graph(page)
         page.wait_for_timeout(300)
         assert opened.dialogs == []
         assert page.evaluate("document.querySelectorAll('img').length") == 0

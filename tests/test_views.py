@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from browsing import ARTIFACTS, Opened, wait_until
+from browsing import ARTIFACTS, Opened, show_graph, wait_until
 from llm4rec_kg import pipeline
 from llm4rec_kg.sparql import queries
 from test_browser import _store
@@ -114,6 +114,7 @@ def test_focus_mode_shows_the_neighbours_with_labels_that_do_not_overlap(
     real_page: Opened, real_build: pipeline.BuildResult
 ) -> None:
     page = real_page.page
+    show_graph(page)
     page.evaluate("id => window.llm4rec.focus(id)", TALLREC)
     store = _store(real_build)
     neighbours = {
@@ -161,7 +162,8 @@ def test_each_chart_shows_what_pyoxigraph_answers_to_its_query(
     store = _store(real_build)
     for name in page.evaluate("window.llm4rec.charts.names"):
         shown = page.evaluate("name => window.llm4rec.charts.data(name)", name)
-        solutions = store.query(queries.find(name).text)
+        named = queries.find(name)  # with its parameters' defaults, as the page runs it
+        solutions = store.query(queries.with_values(named.text, named.bindings({})))
         names = [v.value for v in solutions.variables]
         expected = [{v: _value(s[v]) for v in names} for s in solutions]
         limit = 15 if name == "venues-ranked" else None
@@ -201,6 +203,7 @@ def test_a_deep_link_reproduces_the_view_and_back_goes_back(browser: Any, html: 
         same = page.evaluate(
             """() => {
             const norm = (text) => [...new URLSearchParams(text).entries()]
+                .filter((e) => e.join("=") !== "view=papers")  // the view it opens on
                 .map((e) => e.join("=")).sort().join("&");
             return norm(document.documentElement.dataset.restored) === norm(location.hash.slice(1));
         }"""
@@ -312,9 +315,9 @@ def test_papers_are_filtered_and_found_by_the_shared_facets(
 def test_every_title_is_shown_whole_and_lists_by_their_owners(browser: Any, html: Path) -> None:
     """At 1400x900 every title of the table fits its cell (checked row by row while
     scrolling through all of them), and the lists are told apart by their owners."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = browser.new_page()
     try:
-        page = context.new_page()
+        page.set_viewport_size({"width": 1400, "height": 900})
         page.goto(html.as_uri() + "#view=papers")
         _ready(page)
         wait_until(page, "document.documentElement.dataset.paperRows !== undefined")
@@ -342,7 +345,7 @@ def test_every_title_is_shown_whole_and_lists_by_their_owners(browser: Any, html
         assert "WLiK" in lists and "CHIANGEL" in lists and len(set(lists)) == len(lists)
         _shot(page, "view-papers-1400x900")
     finally:
-        context.close()
+        page.close()
 
 
 COVERAGE = {
@@ -408,9 +411,9 @@ def test_each_chart_says_how_many_publications_it_can_count_and_no_text_is_clipp
 def test_the_first_view_is_labelled_and_the_sparql_and_quality_panels_are_in_view(
     browser: Any, html: Path
 ) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = browser.new_page()
     try:
-        page = context.new_page()
+        page.set_viewport_size({"width": 1400, "height": 900})
         page.goto(html.as_uri())
         _ready(page)
         assert page.get_attribute("#tab-papers", "aria-selected") == "true"
@@ -440,7 +443,7 @@ def test_the_first_view_is_labelled_and_the_sparql_and_quality_panels_are_in_vie
         assert page.is_hidden("#quality")
         _shot(page, "view-first-1400x900")
     finally:
-        context.close()
+        page.close()
 
 
 def test_details_show_each_listed_value_list_by_list_side_by_side(

@@ -273,6 +273,66 @@ def site(
         )
 
 
+@main.command(short_help="Bring every list to its newest commit; lint, build, write the site.")
+@catalog_option
+@click.option(
+    "--remote",
+    "remotes",
+    multiple=True,
+    metavar="LIST=REPO",
+    help="Read LIST from REPO (a clone, a mirror's URL) instead of its registered repository.",
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the static site here.",
+)
+@click.option("--host-url", type=WebAddress(), default=None, help="Where the site will be hosted.")
+@click.option(
+    "--summary",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the report as Markdown (a pull request's description) to this file.",
+)
+@handles_errors
+def refresh(
+    catalog_dir: Path,
+    remotes: tuple[str, ...],
+    site_dir: Path | None,
+    host_url: str | None,
+    summary: Path | None,
+) -> None:
+    """Keep the graph current: for each registered list, dry-run then sync the newest
+    commit of its file (a reading the gate refuses is left out, with the reason); then
+    build the exports with their changelog entry and, with --site, the static site. Prints
+    what each list brought, what changed in the graph, and the new findings. This is the
+    scheduled publish workflow's one step (.github/workflows/publish.yml).
+
+    Exit codes: 0 done (whether or not anything changed), 1 the catalog does not build,
+    2 usage or I/O error.
+
+    \b
+    Examples:
+      llm4rec-kg refresh --site site --summary refresh.md
+      llm4rec-kg refresh --remote wlik=../LLM4Rec-Awesome-Papers
+    """
+    from llm4rec_kg import refresh as refresh_module
+
+    mirrors = {}
+    for item in remotes:
+        name, sep, repo = item.partition("=")
+        if not sep or not name or not repo:
+            raise click.BadParameter(f"{item!r} is not LIST=REPO", param_hint="--remote")
+        mirrors[name] = repo
+    report = refresh_module.refresh(catalog_dir, mirrors, site_dir, host_url)
+    text = report.markdown()
+    if summary is not None:
+        summary.write_text(text, encoding="utf-8")
+    click.echo(text, nl=False)
+
+
 @main.command(short_help="Compare two exports: entities added, removed and changed.")
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))

@@ -86,12 +86,14 @@ def sync_history(
     accept: str | None = None,
     dry_run: bool = False,
     progress: Callable[[Commit, sync_module.SyncReport | None], None] | None = None,
+    newest_only: bool = False,
 ) -> list[sync_module.SyncReport]:
     """Register and sync, in order, each commit of ``source`` that changed ``path`` and is
     not registered yet. Stops at the first commit that fails, with what came before it
     written (each commit is its own transaction). A version that links nothing at all (a
     list's first commit, a heading only) is passed over, and ``progress`` hears of it with
-    no report."""
+    no report. With ``newest_only``, only the newest commit is considered: how a list is
+    kept current without replaying the history before it."""
     registry = yamlio.plain(yamlio.load_for_edit(catalog_dir / "sources.yaml")) or {}
     known = {
         str(s.get("commit")) for s in (registry.get(list_id) or {}).get("snapshots", {}).values()
@@ -100,7 +102,8 @@ def sync_history(
         raise UsageError(f"{list_id!r} is a new list: give --title and --repository")
     reports = []
     with _clone(source) as repo, tempfile.TemporaryDirectory() as tmp:
-        for commit in commits(repo, path):
+        found = commits(repo, path)
+        for commit in found[-1:] if newest_only else found:
             if any(commit.sha.startswith(k) or k.startswith(commit.sha[:7]) for k in known):
                 continue
             file = Path(tmp) / f"{commit.sha}.md"

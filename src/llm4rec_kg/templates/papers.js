@@ -20,7 +20,7 @@ const topicLabel = (c) => { for (const [key] of TAXONOMY) if (labels[key].has(c)
 const papers = view.nodes.filter((n) => "year" in n).map((n) => ({
   id: n.id, kind: n.group, name: n.short || "", title: n.title || n.label, year: n.year,
   venue: n.venue, paradigm: n.paradigm, models: n.models, families: n.families,
-  tuning: n.tuning, code: n.code, lists: n.lists, topics: [...(n.facets || []), ...(n.derived || [])],
+  tuning: n.tuning, code: n.code, lists: n.lists, topics: [...new Set([...(n.facets || []), ...(n.derived || [])])],
   // searched as a reader would: by name, title, aliases, listed authors, and the models,
   // venue, lists and facets
   text: [n.label, n.title || "", ...n.aliases, ...(n.authors || []),
