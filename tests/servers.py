@@ -1,5 +1,5 @@
-"""Real server processes for tests: an Oxigraph server, ``llm4rec-kg serve``, and Debian's
-Apache, nginx and Caddy serving the static site.
+"""Real server processes for tests: the Oxigraph server and Debian's Virtuoso 7 as triple
+stores, ``llm4rec-kg serve``, and Debian's Apache, nginx and Caddy serving the static site.
 
 Both bind a free port on 127.0.0.1, are waited for until they answer, and are stopped by
 the PID that was started, whatever the test did.
@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from conftest import require
@@ -241,5 +242,84 @@ http://127.0.0.1:{port} {{
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url + "/index.html", process)
         yield url
+    finally:
+        _stop(process)
+
+
+@dataclass(frozen=True)
+class Store:
+    """A triple store's SPARQL 1.1 endpoints: Graph Store Protocol, query and update."""
+
+    name: str
+    gsp: str
+    query: str
+    update: str
+
+
+@contextmanager
+def virtuoso_server(work: Path) -> Iterator[Store]:
+    """Yields the endpoints of Debian's Virtuoso 7 with a fresh database under ``work``,
+    listening on 127.0.0.1 only, whose anonymous SPARQL user may update (as a store a push
+    writes to is set up; its public endpoint would be read-only)."""
+    binary = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
+    isql = shutil.which("isql-vt") or "/usr/bin/isql-vt"
+    if not Path(binary).is_file() or not Path(isql).is_file():
+        require("LLM4REC_REQUIRE_VIRTUOSO", "Virtuoso (apt-get install virtuoso-opensource)")
+        raise AssertionError("unreachable")
+    work.mkdir(parents=True, exist_ok=True)
+    sql, http = free_port(), free_port()
+    config = work / "virtuoso.ini"
+    config.write_text(
+        f"""[Database]
+DatabaseFile = {work}/virtuoso.db
+ErrorLogFile = {work}/virtuoso.log
+LockFile = {work}/virtuoso.lck
+TransactionFile = {work}/virtuoso.trx
+xa_persistent_file = {work}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {work}/virtuoso-temp.db
+TransactionFile = {work}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+MaxClientConnections = 10
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., {work}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 500M
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+MaxClientConnections = 10
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [binary, "-f", "-c", str(config)],
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{http}"
+        wait_until_up(url + "/sparql?query=ASK%7B%7D", process, seconds=60)
+        grant = (
+            "GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"
+        )
+        subprocess.run(
+            [isql, f"127.0.0.1:{sql}", "dba", "dba", f"exec={grant}"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        yield Store("virtuoso", f"{url}/sparql-graph-crud", f"{url}/sparql", f"{url}/sparql")
     finally:
         _stop(process)

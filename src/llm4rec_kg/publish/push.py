@@ -19,7 +19,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from llm4rec_kg.errors import SourceError
 from llm4rec_kg.resources import internal_query
 from llm4rec_kg.sparql.engines import RemoteEngine, auth_header
-from llm4rec_kg.sparql.queries import with_values
+from llm4rec_kg.sparql.queries import with_terms, with_values
 from llm4rec_kg.sparql.results import Term
 
 DEFAULT_CHUNK = 100_000  # Oxigraph loads ten 100k chunks faster than one 1M upload
@@ -164,7 +164,7 @@ def _push_staged(chunks: list[bytes], target: Target, media: str, timeout: float
         for index, chunk in enumerate(chunks):
             _request("PUT" if index == 0 else "POST", url, chunk, media, timeout)
             done += 1
-        update = with_values(
+        update = with_terms(
             internal_query("replace_graph", ".ru"),
             {"target": Term("uri", target.graph), "staging": Term("uri", staging)},
         )

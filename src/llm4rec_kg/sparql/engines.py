@@ -129,6 +129,7 @@ class RemoteEngine:
         client = SPARQLWrapper(self.endpoint)
         client.setQuery(text)
         client.setMethod(POST)
+        client.setOnlyConneg(True)  # no format= parameter: Virtuoso answers it with 406
         client.setTimeout(int(self.timeout))
         if self.graph:
             client.addDefaultGraph(self.graph)
@@ -136,8 +137,8 @@ class RemoteEngine:
             client.addCustomHttpHeader("Authorization", header)
         graph_query = client.queryType in ("CONSTRUCT", "DESCRIBE")
         client.setReturnFormat(N3 if graph_query else JSON)
-        if graph_query:
-            client.addCustomHttpHeader("Accept", "application/n-triples")
+        if graph_query:  # Virtuoso answers N-Triples only as Turtle, which parses both
+            client.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9")
         try:
             response = client.query()
             data = response.convert()
@@ -148,7 +149,7 @@ class RemoteEngine:
         if graph_query:
             store = ox.Store()
             raw = data if isinstance(data, bytes) else str(data).encode()
-            store.load(raw, format=ox.RdfFormat.N_TRIPLES)
+            store.load(raw, format=ox.RdfFormat.TURTLE)
             result = graph_result(store)
         else:
             assert isinstance(data, dict), "SPARQLWrapper returns JSON results as a dict"

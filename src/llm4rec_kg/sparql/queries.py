@@ -115,9 +115,24 @@ def _hint(name: str, options: Mapping[str, object]) -> str:
 
 _TOKEN = re.compile(
     r'(?P<comment>#[^\n]*)|(?P<string>"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*')|(?P<iri><[^<>\"{}|^`\\\s]*>)|(?P<word>[A-Za-z_]\w*)"
+    r"|'(?:[^'\\\n]|\\.)*')|(?P<iri><[^<>\"{}|^`\\\s]*>)|(?P<var>[?$][A-Za-z_]\w*)"
+    r"|(?P<word>[A-Za-z_]\w*)"
     r"|(?P<open>\{)|(?P<close>\})|(?P<other>[\s\S])"
 )
+
+
+def with_terms(update: str, bindings: Mapping[str, Term]) -> str:
+    """The update with each bound variable replaced by its escaped term (``Term.n3``), for
+    stores that take no VALUES block in an update (Virtuoso 7 fails on one). Only variable
+    tokens are replaced, never text inside strings, IRIs or comments."""
+
+    def term(match: re.Match[str]) -> str:
+        name = match.group()[1:]
+        if match.lastgroup == "var" and name in bindings:
+            return bindings[name].n3()
+        return match.group()
+
+    return _TOKEN.sub(term, update)
 
 
 def with_values(query: str, bindings: Mapping[str, Term]) -> str:
