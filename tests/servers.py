@@ -254,6 +254,8 @@ class Store:
     gsp: str
     query: str
     update: str
+    isql: str = ""  # Virtuoso's SQL port, for its own bulk loader
+    work: Path | None = None  # a folder the store may read files from
 
 
 @contextmanager
@@ -320,6 +322,9 @@ MaxQueryExecutionTime = 60
             capture_output=True,
             timeout=60,
         )
-        yield Store("virtuoso", f"{url}/sparql-graph-crud", f"{url}/sparql", f"{url}/sparql")
+        sparql = f"{url}/sparql"
+        yield Store(
+            "virtuoso", f"{url}/sparql-graph-crud", sparql, sparql, f"127.0.0.1:{sql}", work
+        )
     finally:
         _stop(process)
