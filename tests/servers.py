@@ -143,17 +143,8 @@ DocumentRoot "{root}"
 """,
         encoding="utf-8",
     )
-    process = subprocess.Popen(
-        [binary, "-f", str(config), "-DFOREGROUND"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url + "/index.html", process)
+    with _static_host([binary, "-f", str(config), "-DFOREGROUND"], port) as url:
         yield url
-    finally:
-        _stop(process)
 
 
 @contextmanager
@@ -193,17 +184,8 @@ http {{
 """,
         encoding="utf-8",
     )
-    process = subprocess.Popen(
-        [binary, "-c", str(config), "-p", str(work)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url + "/index.html", process)
+    with _static_host([binary, "-c", str(config), "-p", str(work)], port) as url:
         yield url
-    finally:
-        _stop(process)
 
 
 @contextmanager
@@ -232,18 +214,9 @@ http://127.0.0.1:{port} {{
         encoding="utf-8",
     )
     environment = {"HOME": str(work), "XDG_DATA_HOME": str(work), "XDG_CONFIG_HOME": str(work)}
-    process = subprocess.Popen(
-        [binary, "run", "--config", str(config), "--adapter", "caddyfile"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={"PATH": "/usr/bin:/bin", **environment},
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url + "/index.html", process)
+    command = [binary, "run", "--config", str(config), "--adapter", "caddyfile"]
+    with _static_host(command, port, {"PATH": "/usr/bin:/bin", **environment}) as url:
         yield url
-    finally:
-        _stop(process)
 
 
 @dataclass(frozen=True)
@@ -326,5 +299,17 @@ MaxQueryExecutionTime = 60
         yield Store(
             "virtuoso", f"{url}/sparql-graph-crud", sparql, sparql, f"127.0.0.1:{sql}", work
         )
+    finally:
+        _stop(process)
+
+
+@contextmanager
+def _static_host(command: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run a web server serving the static site on 127.0.0.1:port until the block ends."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/index.html", process)
+        yield url
     finally:
         _stop(process)

@@ -73,7 +73,6 @@ def heading_concepts(rows: Iterable[resolve.Row], paradigms: set[str]) -> dict[s
                 "concept": row.section if paradigm else key,
                 "label": row.headings[-1] if row.headings else row.section,
                 "list": row.snapshot.list,
-                "headings": list(row.headings),
             }
     return dict(sorted(found.items()))
 
