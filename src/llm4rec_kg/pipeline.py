@@ -138,7 +138,7 @@ def build(
         else functools.partial(_staged, progress, f"write {name}", render)
         for name, render in writers.items()
     }
-    if changelog is not None and (before := _graph_lines(out_dir)) is not None:
+    if changelog is not None and (before := graph_lines(out_dir)) is not None:
         staged = _with_changelog_entry(staged, before, base)
     files = exports.write_exports(out_dir, staged)
     if changelog is not None:
@@ -237,7 +237,8 @@ def _staged(progress: Progress, name: str, render: exports.Writer, staging: Path
             yield from rendered
 
 
-def _graph_lines(out_dir: Path) -> set[str] | None:
+def graph_lines(out_dir: Path) -> set[str] | None:
+    """The graph of the exports in out_dir as canonical N-Triples lines, if there are any."""
     from llm4rec_kg.publish import changes
 
     graph = out_dir / changes.GRAPH_FILE

@@ -80,12 +80,15 @@ def update_list(
     """The newest commit of one list: a dry run first, then the sync, each refusal kept."""
     path = _list_path(entry)
     try:
-        tried = history.sync_history(
-            catalog_dir, list_id, source, path, dry_run=True, newest_only=True
-        )
-        if not tried:
-            return ListUpdate(list_id, "unchanged", f"the newest commit of {path} is registered")
-        done = history.sync_history(catalog_dir, list_id, source, path, newest_only=True)
+        with history.cloned(source) as repo:  # cloned once for the dry run and the sync
+            local = str(repo)
+            tried = history.sync_history(
+                catalog_dir, list_id, local, path, dry_run=True, newest_only=True
+            )
+            if not tried:
+                unchanged = f"the newest commit of {path} is registered"
+                return ListUpdate(list_id, "unchanged", unchanged)
+            done = history.sync_history(catalog_dir, list_id, local, path, newest_only=True)
     except InvalidDataError as err:
         reasons = "; ".join(str(p) for p in err.problems[:3])
         return ListUpdate(list_id, "refused", f"{err.stage}: {reasons}")
@@ -112,7 +115,7 @@ def refresh(
         raise UsageError(
             f"no registered list {', '.join(map(repr, unknown))} to read from a remote"
         )
-    before = _graph(exports_dir)
+    before = pipeline.graph_lines(exports_dir)
     findings = _open_findings(catalog_dir)
     report = RefreshReport()
     for list_id, entry in sorted(registry.items()):
@@ -129,8 +132,3 @@ def refresh(
             catalog_dir, site_dir, exports_dir=exports_dir, host_url=host_url
         )
     return report
-
-
-def _graph(exports_dir: Path) -> set[str] | None:
-    graph = exports_dir / changes.GRAPH_FILE
-    return changes.read_lines(graph) if graph.is_file() else None

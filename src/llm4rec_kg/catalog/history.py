@@ -57,7 +57,8 @@ def _lists_anything(file: Path) -> bool:
 
 
 @contextmanager
-def _clone(source: str) -> Iterator[Path]:
+def cloned(source: str) -> Iterator[Path]:
+    """A local clone of ``source``: itself when it is one, else a temporary clone."""
     local = Path(source)
     if local.is_dir():
         yield local
@@ -101,7 +102,7 @@ def sync_history(
     if list_id not in registry and not (title and repository):
         raise UsageError(f"{list_id!r} is a new list: give --title and --repository")
     reports = []
-    with _clone(source) as repo, tempfile.TemporaryDirectory() as tmp:
+    with cloned(source) as repo, tempfile.TemporaryDirectory() as tmp:
         found = commits(repo, path)
         for commit in found[-1:] if newest_only else found:
             if any(commit.sha.startswith(k) or k.startswith(commit.sha[:7]) for k in known):

@@ -36,6 +36,11 @@ NOT_SERVED = ("nginx/", "caddy/", "w3id/")  # configurations, not part of the si
 REPLACED_SUFFIX = "(\\.ttl|\\.nt|\\.jsonld|\\.html)?"
 
 
+def _moved(redirects: dict[str, str]) -> list[tuple[str, str]]:
+    """Each replaced path as a regular expression (its dots literal), with its heir."""
+    return [(old.replace(".", "\\."), new) for old, new in sorted(redirects.items())]
+
+
 def _by_accept(index: str, path: str, flags: str, exists: bool) -> list[str]:
     """Rules sending the dataset IRI and any other IRI to the file for the RDF format the
     Accept header names (and not HTML, which browsers list first); with ``exists``, only
@@ -93,8 +98,7 @@ def htaccess(redirects: dict[str, str], host_url: str) -> str:
         "",
         "# IRIs that were published and replaced: a permanent redirect, suffix kept.",
     ]
-    for old, new in sorted(redirects.items()):
-        pattern = old.replace(".", "\\.")
+    for pattern, new in _moved(redirects):
         lines.append(f"RewriteRule ^{pattern}{REPLACED_SUFFIX}$ {new}$1 [R=301,L]")
     lines += [
         "",
@@ -165,8 +169,7 @@ def nginx_maps(redirects: dict[str, str]) -> str:
         "map $uri $llm4rec_moved {",
         '    default "";',
     ]
-    for old, new in sorted(redirects.items()):
-        pattern = old.replace(".", "\\.")
+    for pattern, new in _moved(redirects):
         lines.append(
             f'    "~^/{pattern}(?<llm4rec_suffix>{REPLACED_SUFFIX})$" /{new}$llm4rec_suffix;'
         )
@@ -246,8 +249,7 @@ def caddy_site(redirects: dict[str, str]) -> str:
         "}",
         "# IRIs that were published and replaced: a permanent redirect, suffix kept.",
     ]
-    for n, (old, new) in enumerate(sorted(redirects.items())):
-        pattern = old.replace(".", "\\.")
+    for n, (pattern, new) in enumerate(_moved(redirects)):
         lines += [
             f"@moved{n} path_regexp moved{n} ^/{pattern}{REPLACED_SUFFIX}$",
             f"redir @moved{n} /{new}{{re.moved{n}.1}} 301",
