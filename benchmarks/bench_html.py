@@ -135,7 +135,7 @@ def report(name: str, html: Path, nodes: int, seconds: float, what: str, runs: i
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--papers", type=int, default=10_000)
+    parser.add_argument("--papers", type=int, default=10_000, help="0: the real catalog only")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -150,7 +150,8 @@ def main() -> None:
             "the whole build (all exports)",
             args.runs,
         )
-
+        if not args.papers:
+            return
         catalog = synthetic_catalog(args.papers)
         started = time.perf_counter()
         graph = builder.build_graph(catalog, Minter(DEFAULT_BASE))

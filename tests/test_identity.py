@@ -391,7 +391,10 @@ def test_a_conflict_a_newer_list_settles_keeps_its_iri_as_a_redirect(tmp_path: P
     catalog = _two_lists(tmp_path, "SIGIR", "WWW")
     head = "| Name | Paper | Venue | Year |\n| --- | --- | --- | --- |\n"
     pipeline.build(catalog, tmp_path / "out", record_iris=True)
-    assert "conflict/arxiv-2308.08459-venue" in (catalog / "published-iris.txt").read_text()
+    ledger = (catalog / "published-iris.txt").read_text().splitlines()
+    assert "conflict/arxiv-2308.08459-venue" in ledger
+    claims = [path for path in ledger if path.startswith("source/") and path.endswith("/venue")]
+    assert len(claims) == 2  # one claim node for each list's row
     # The list that said WWW now says SIGIR: the rows agree, the conflict is moot.
     (catalog.parent / "sources" / "b-2024-01-01.md").write_text(head + _kp_row("SIGIR"))
     sync(catalog)
@@ -400,6 +403,11 @@ def test_a_conflict_a_newer_list_settles_keeps_its_iri_as_a_redirect(tmp_path: P
     base = "https://w3id.org/llm4rec/"
     moot = URIRef(base + "conflict/arxiv-2308.08459-venue")
     assert graph.value(moot, DCTERMS.isReplacedBy) == URIRef(base + "paper/arxiv-2308.08459")
+    # and the claims it compared point at the rows that made them
+    for path in claims:
+        row = URIRef(base + path.removesuffix("/venue"))
+        assert graph.value(URIRef(base + path), DCTERMS.isReplacedBy) == row
+        assert (row, None, None) in graph
 
 
 def test_sync_reads_a_list_by_the_mapping_declared_in_sources_yaml(tmp_path: Path) -> None:

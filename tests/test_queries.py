@@ -7,6 +7,7 @@ import io
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -137,14 +138,12 @@ def test_unresolved_conflicts_lists_open_ones_only(
     assert set(run(engine, "unresolved-conflicts").column("conflict")) == open_ids
 
 
-def test_open_models_fine_tuned_are_from_the_single_gpu_table(
+def test_open_models_fine_tuned_are_open_by_their_recorded_availability(
     engine: engines.EmbeddedEngine, models: dict
 ) -> None:
     found = set(run(engine, "open-models-fine-tuned").column("model"))
-    assert found and all(
-        any(m["label"] == label and m.get("open_source") for m in models.values())
-        for label in found
-    )
+    weights = {m["label"]: (m.get("availability") or {}).get("weights") for m in models.values()}
+    assert found and all(weights[label] in ("open", "on-request") for label in found)
 
 
 def test_paper_graph_is_a_construct(engine: engines.EmbeddedEngine) -> None:
@@ -358,86 +357,108 @@ def test_a_paper_value_that_names_several_papers_is_an_error_listing_them() -> N
     assert "arxiv-2305.15036" not in one.output
 
 
-def test_where_the_lists_disagree_answers_row_by_row_from_the_turtle_export() -> None:
-    """Checked with pyoxigraph over the Turtle export: each conflict of venue or year shows
-    at least two different claimed values, and the value used is one that a row claims
-    unless a correction or the curator decided it."""
+def _turtle_store() -> Any:
     import pyoxigraph as ox
-
-    from llm4rec_kg.sparql import queries
 
     store = ox.Store()
     store.load(path=str(ROOT / "exports" / "llm4rec.ttl"), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+L4R_PREFIXES = (
+    "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> "
+    "PREFIX dcterms: <http://purl.org/dc/terms/> "
+    "PREFIX prov: <http://www.w3.org/ns/prov#> "
+    "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+)
+
+
+def test_where_the_lists_disagree_answers_claim_by_claim_from_the_turtle_export() -> None:
+    """Checked with pyoxigraph over the Turtle export: every value disagreement answers,
+    claim by claim; a venue or year conflict shows two different claimed values; each claim
+    is its row's, as the row states it; the value used is a claimed one unless a correction
+    or the curator decided it."""
+    from llm4rec_kg.sparql import queries
+
+    store = _turtle_store()
     rows = list(store.query(queries.find("where-lists-disagree").text))
-    groups: dict[tuple[str, str], list[ox.QuerySolution]] = {}
+    groups: dict[tuple[str, str], list[Any]] = {}
     for row in rows:
         groups.setdefault((row["field"].value, row["paper"].value), []).append(row)
     conflicts = {
-        (str(r["f"].value), str(r["p"].value))
+        (r["f"].value, r["p"].value)
         for r in store.query(
-            "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> SELECT ?f ?p WHERE { "
-            "?c a l4r:DataConflict ; l4r:field ?f ; l4r:involves ?p "
-            'FILTER (?f IN ("venue", "year")) }'
+            L4R_PREFIXES + "SELECT ?f ?p WHERE { ?c l4r:conflictKind 'value-disagreement' ; "
+            "l4r:field ?f ; l4r:involves ?p }"
         )
     }
-    assert len(groups) > 50 and set(groups) <= conflicts
+    assert len(groups) > 100 and set(groups) == conflicts
+    assert {field for field, _ in groups} >= {"venue", "year", "models", "short_name"}
     venues = yaml.safe_load((ROOT / "catalog" / "venues.yaml").read_text(encoding="utf-8"))
     publishers = {key for key, venue in venues.items() if venue.get("kind") == "publisher"}
     for (field, paper), found in groups.items():
         claimed = {r["claimed"].value for r in found}
-        # a publisher where a venue belongs (WLiK's "ACM") is kept as listed, no venue claim
-        comment = next(
-            store.query(
-                "SELECT ?d ?p ?f WHERE { ?c <https://w3id.org/llm4rec/ontology#involves> ?p ; "
-                "<https://w3id.org/llm4rec/ontology#field> ?f ; "
-                "<http://www.w3.org/2000/01/rdf-schema#comment> ?d }",
-                substitutions={
-                    ox.Variable("p"): ox.NamedNode(paper),
-                    ox.Variable("f"): ox.Literal(field),
-                },
+        if field in ("venue", "year"):
+            # a publisher where a venue belongs (WLiK's "ACM") counts as a claim of its own
+            by_publisher = any(
+                c.endswith(tuple(f"/venue/{p}" for p in publishers)) for c in claimed
             )
-        )["d"].value
-        by_publisher = any(f"'{name}'" in comment for name in publishers)
-        assert len(claimed) >= 2 or by_publisher, (field, paper, claimed)
-        lists = {r["list"].value for r in found}
-        assert lists and all(
-            r["row"].value.startswith("https://w3id.org/llm4rec/source/") for r in found
-        )
-        decided = found[0]["decided_by"]
-        used = found[0]["used"]
-        if decided is not None and decided.value not in ("correction", "curator") and used:
+            assert len(claimed) >= 2 or by_publisher, (field, paper, claimed)
+        assert all(r["list"].value.startswith("https://w3id.org/llm4rec/source/") for r in found)
+        decided, used = found[0]["decided_by"], found[0]["used"]
+        ruled = decided is not None and decided.value not in ("correction", "curator")
+        if field != "models" and used is not None and ruled:
             assert used.value in claimed, (field, paper, used.value, claimed)
+    # each claim is named under its row, which the paper is derived from, and says what the
+    # row claims when read on its own (l4r:claimsVenue, l4r:claimsYear)
+    strays = list(
+        store.query(
+            L4R_PREFIXES + "SELECT ?claim WHERE { ?c l4r:comparesClaim ?claim ; l4r:involves ?p . "
+            "?claim prov:wasDerivedFrom ?row . "
+            "FILTER (!STRSTARTS(STR(?claim), CONCAT(STR(?row), '/')) "
+            "|| NOT EXISTS { ?p prov:wasDerivedFrom ?row }) }"
+        )
+    )
+    assert strays == []
+    differ = list(
+        store.query(
+            L4R_PREFIXES + "SELECT ?claim WHERE { ?claim prov:wasDerivedFrom ?row ; rdf:value ?v . "
+            "{ ?claim l4r:field 'venue' . ?row l4r:claimsVenue ?r } UNION "
+            "{ ?claim l4r:field 'year' . ?row l4r:claimsYear ?r } FILTER (?v != ?r) }"
+        )
+    )
+    assert differ == []
 
 
 def test_every_upheld_claim_is_the_value_the_graph_holds() -> None:
-    """Over the Turtle export: a venue or year conflict's winning claims (the rows it
-    upholds) claim exactly the paper's venue or year, and each conflict upholds one."""
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.load(path=str(ROOT / "exports" / "llm4rec.ttl"), format=ox.RdfFormat.TURTLE)
-    prefixes = (
-        "PREFIX l4r: <https://w3id.org/llm4rec/ontology#> "
-        "PREFIX dcterms: <http://purl.org/dc/terms/> "
-    )
+    """Over the Turtle export: a conflict's winning claims state the paper's value (for a
+    union of models, models the paper uses), and every venue or year conflict upholds one."""
+    store = _turtle_store()
     disagree = list(
         store.query(
-            prefixes + "SELECT ?c ?claimed ?held WHERE { "
-            "{ ?c l4r:field 'venue' ; l4r:involves ?p ; l4r:upheldClaimOf ?r . "
-            "  ?r l4r:claimsVenue ?claimed . ?p l4r:publishedIn ?held } UNION "
-            "{ ?c l4r:field 'year' ; l4r:involves ?p ; l4r:upheldClaimOf ?r . "
-            "  ?r l4r:claimsYear ?claimed . ?p dcterms:issued ?held } "
-            "FILTER (STR(?claimed) != STR(?held)) }"
+            L4R_PREFIXES + "SELECT ?claim ?claimed ?held WHERE { "
+            "VALUES (?field ?property) { ('venue' l4r:publishedIn) ('year' dcterms:issued) "
+            "  ('short_name' l4r:shortName) ('paradigm' l4r:paradigm) } "
+            "?c l4r:upheldClaim ?claim ; l4r:involves ?p . "
+            "?claim l4r:field ?field ; rdf:value ?claimed . "
+            "OPTIONAL { ?p ?property ?held } FILTER (!BOUND(?held) || ?claimed != ?held) }"
         )
     )
     assert disagree == []
-    without = list(
+    models = list(
         store.query(
-            prefixes + "SELECT ?c WHERE { ?c a l4r:DataConflict ; l4r:field ?f "
-            "FILTER (?f IN ('venue', 'year')) FILTER NOT EXISTS { ?c l4r:upheldClaimOf ?r } }"
+            L4R_PREFIXES + "SELECT ?claim ?m WHERE { ?c l4r:upheldClaim ?claim ; l4r:involves ?p . "
+            "?claim l4r:field 'models' ; rdf:value ?m FILTER NOT EXISTS { ?p l4r:usesModel ?m } }"
         )
     )
-    upheld = list(store.query(prefixes + "SELECT ?c WHERE { ?c l4r:upheldClaimOf ?r }"))
+    assert models == []
+    without = list(
+        store.query(
+            L4R_PREFIXES + "SELECT ?c WHERE { ?c a l4r:DataConflict ; l4r:field ?f "
+            "FILTER (?f IN ('venue', 'year')) FILTER NOT EXISTS { ?c l4r:upheldClaim ?r } }"
+        )
+    )
+    upheld = list(store.query(L4R_PREFIXES + "SELECT ?c WHERE { ?c l4r:upheldClaim ?r }"))
     assert without == [] and len(upheld) > 100
 
 

@@ -17,6 +17,7 @@ only by list date or row order between current rows is ``open`` until a curator 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 from collections import defaultdict
@@ -276,9 +277,13 @@ class Conflict:
     status: str
     decided_by: str
     decided: Any = None  # the value used, for a value disagreement: what the graph must hold
+    # For a value disagreement, each row's claim: where it is, its value, and whether the
+    # graph's value upholds it.
+    claims: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # `field` is taken
 
     def as_record(self) -> dict[str, Any]:
         return {
+            "claims": self.claims,
             "decided": self.decided,
             "kind": self.kind,
             "entities": self.entities,
@@ -303,6 +308,17 @@ class Resolved:
 
 def _distinct(values: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(v for v in values if v not in (None, [], {})))
+
+
+def _claim(row: Row, value: Any, upheld: bool) -> dict[str, Any]:
+    """One row's claim in a value disagreement: its row, its value, whether it holds."""
+    return {
+        "source": row.snapshot.id,
+        "section": row.section,
+        "row": row.index,
+        "value": value,
+        "upheld": upheld,
+    }
 
 
 def _comparable(name: str, value: Any) -> Any:
@@ -446,6 +462,12 @@ class _PaperResolver:
         ):
             status = "open"
         claims = "; ".join(f"{v!r} ({r.snapshot.id} {r.key})" for r, v in values)
+        # Every code link is kept, so every code claim holds; otherwise the decided value's.
+        upheld = [
+            name == "code"
+            or (winner is not None and _comparable(name, v) == _comparable(name, winner))
+            for _, v in values
+        ]
         self.out.conflicts[f"{key}-{name}"] = Conflict(
             "value-disagreement",
             [key],
@@ -462,6 +484,7 @@ class _PaperResolver:
             status,
             rule,
             None if name == "code" else winner,
+            [_claim(r, v, held) for (r, v), held in zip(values, upheld, strict=True)],
         )
 
     @staticmethod
@@ -500,6 +523,9 @@ class _PaperResolver:
                 f"The union of the current rows' {name} is used: {chosen}.",
                 "resolved",
                 "union",
+                chosen,
+                # the union upholds each claim whose every value it holds
+                [_claim(r, ms, set(ms) <= set(chosen)) for r, ms in with_values],
             )
         return chosen
 
@@ -751,7 +777,8 @@ def resolve_models(rows: list[Row], curated: Mapping[str, Any]) -> dict[str, dic
     """Curated models, with what the model tables' rows say of them: link, year, maker.
 
     A model table lists "single card debuggable" models "that support Chinese corpus", so
-    its rows also state those two facts and that the model is open source."""
+    its rows also state those two facts and that the model is open source: its weights are
+    open, at the link the row gives, unless models.yaml says otherwise."""
     by_entity: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         if row.kind == "model":
@@ -773,6 +800,10 @@ def resolve_models(rows: list[Row], curated: Mapping[str, Any]) -> dict[str, dic
                     "maker": _maker(url),
                 }
             )
+            if url and "availability" not in model:
+                # the table presents it as open source and links where its weights are
+                note = "Listed as an open-source project in a list's single-GPU table."
+                model["availability"] = {"weights": "open", "source": url, "note": note}
         model["provenance"] = [r.provenance() for r in sorted(group, key=_file_order)]
         models[key] = model
     return models

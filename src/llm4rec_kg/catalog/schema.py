@@ -57,6 +57,7 @@ CURATOR_PROVENANCE = _list(
 )
 
 PAPER_TYPES = ("paper", "survey", "tutorial")
+AVAILABILITY = ("open", "on-request", "api-only")  # the availability scheme's concepts
 VENUE_KINDS = ("conference", "journal", "workshop", "preprint-server", "preprint", "publisher")
 CONFLICT_KINDS = ("duplicate-rows", "shared-link", "shared-short-name", "value-disagreement")
 
@@ -117,6 +118,14 @@ ENTRY_FIELDS: dict[str, Mapping[str, Field]] = {
         "label": _str(required=True),
         "aliases": _list(_str()),
         "family": _str(ref="families"),
+        # Curated with its source, never guessed: see models.yaml.
+        "availability": _record(
+            {
+                "weights": _str(required=True, choices=AVAILABILITY),
+                "source": Field("url", required=True),
+                "note": _str(),
+            }
+        ),
     },
     "model-readings": {
         "models": _list(_str(ref="models"), required=True),

@@ -313,6 +313,11 @@ class _Builder:
             ):
                 if model.get(field) is not None:
                     yield s, prop, _lit(model[field])
+            if availability := model.get("availability"):
+                yield s, L4R.availability, self.concept("availability", availability["weights"])
+                yield s, L4R.availabilitySource, self.mint.iri(availability["source"])
+                if availability.get("note"):
+                    yield s, L4R.availabilityNote, _en(availability["note"])
             yield from self.provenance(s, model.get("provenance") or [])
 
     def papers(self) -> Iterator[Triple]:
@@ -505,20 +510,42 @@ class _Builder:
             yield from self.claims(s, conflict)
 
     def claims(self, s: URIRef, conflict: Mapping[str, Any]) -> Iterator[Triple]:
-        """A venue or year conflict links each row that claims a value (l4r:claimsVenue,
-        l4r:claimsYear on the row) and the rows whose claim is the value the graph holds."""
-        field = conflict.get("field")
-        if field not in ("venue", "year") or len(conflict["entities"]) != 1:
-            return
-        paper = self.catalog.get("papers").get(conflict["entities"][0]) or {}
-        for record in paper.get("provenance") or []:
-            claimed = (record.get("read") or {}).get(field)
-            if claimed is None:
-                continue
-            row = self.mint("source", record["source"], record["section"], str(record["row"]))
-            yield s, L4R.comparesClaimOf, row
-            if conflict.get("decided") is not None and claimed == conflict["decided"]:
-                yield s, L4R.upheldClaimOf, row
+        """A value disagreement's claims, one node each (the row's cell as one value, or a
+        model list as several), linked from the conflict; the ones its decision upholds
+        are its winning claims. A claim is named under its row, so it lives as the row."""
+        field: str = conflict.get("field") or ""
+        for claim in conflict.get("claims") or []:
+            where = (claim["source"], claim["section"], str(claim["row"]))
+            node = self.mint("source", *where, field)
+            yield from (
+                (node, RDF.type, L4R.Claim),
+                (node, RDF.type, PROV.Entity),
+                (
+                    node,
+                    RDFS.label,
+                    _lit(f"{field} claimed by {' '.join(where[:2])} row {where[2]}"),
+                ),
+                (node, L4R.field, _lit(field)),
+                (node, PROV.wasDerivedFrom, self.mint("source", *where)),
+                (s, L4R.comparesClaim, node),
+            )
+            yield from ((node, RDF.value, value) for value in self.claimed(field, claim["value"]))
+            if claim["upheld"]:
+                yield s, L4R.upheldClaim, node
+
+    def claimed(self, field: str, value: Any) -> Iterator[Node]:
+        """A claim's value as the graph states that field: a venue, model or paradigm as the
+        entity, a year as an integer, anything else (a short name, a code link) as listed."""
+        if field == "models":
+            yield from (self.iri("models", key) for key in value)
+        elif field == "venue" and value in self.catalog.get("venues"):
+            yield self.iri("venues", value)
+        elif field == "paradigm":
+            yield self.concept("paradigm", value)
+        elif field == "year":
+            yield _lit(int(value))
+        else:
+            yield _lit(str(value))
 
     def corrections(self) -> Iterator[Triple]:
         for key, correction in self.catalog.entries("corrections"):
@@ -624,31 +651,45 @@ def build_graph(catalog: Catalog, mint: Minter) -> Triples:
 
 def _settled(catalog: Catalog, graph: Triples, mint: Minter) -> Iterator[Triple]:
     """Published IRIs of derived records that a newer list made moot: a conflict the rows
-    no longer have, a model use a list no longer states. Their paper is still there, so
-    each redirects to it by itself; a gone entity still needs a curator (retired.yaml)."""
+    no longer have, a model use a list no longer states, a claim no conflict compares.
+    What they were about is still there (the paper, the row), so each redirects to it by
+    itself; a gone entity still needs a curator (retired.yaml)."""
     from llm4rec_kg.graph import iris
 
     minted = iris.minted(graph, mint.base)
-    papers = catalog.get("papers")
     for path in iris.published(catalog.root):
         if path in minted:
             continue
-        kind, _, rest = path.partition("/")
-        owner: str | None = None
-        if kind == "paper" and "/uses/" in rest:
-            owner = rest.split("/uses/", 1)[0]
-            what = "a model use no current list states"
-        elif kind == "conflict":
-            owner = max((k for k in _prefixes(rest) if k in papers), key=len, default=None)
-            what = "a conflict the rows no longer have"
-        if owner is None or f"paper/{owner}" not in minted:
+        found = _heir(path, catalog.get("papers"))
+        if found is None or found[0] not in minted:
             continue
+        heir, what = found
         old = mint.iri(mint.base + path)
         yield from (
-            (old, DCTERMS.isReplacedBy, mint.iri(f"{mint.base}paper/{owner}")),
+            (old, DCTERMS.isReplacedBy, mint.iri(mint.base + heir)),
             (old, RDFS.label, _lit(path)),
-            (old, RDFS.comment, _en(f"Published as {what}; the paper it was about.")),
+            (old, RDFS.comment, _en(f"Published as {what}.")),
         )
+
+
+def _heir(path: str, papers: Mapping[str, Any]) -> tuple[str, str] | None:
+    """What a derived record's path redirects to, and what it was published as."""
+    kind, _, rest = path.partition("/")
+    if kind == "paper" and "/uses/" in rest:
+        return (
+            f"paper/{rest.split('/uses/', 1)[0]}",
+            "a model use no current list states; the paper it was about",
+        )
+    if kind == "conflict":
+        owner = max((k for k in _prefixes(rest) if k in papers), key=len, default=None)
+        return (
+            (f"paper/{owner}", "a conflict the rows no longer have; the paper it was about")
+            if owner
+            else None
+        )
+    if kind == "source" and rest.count("/") == 3:  # source/<snapshot>/<section>/<row>/<field>
+        return path.rsplit("/", 1)[0], "a claim no conflict compares; the row that made it"
+    return None
 
 
 def _prefixes(key: str) -> Iterator[str]:

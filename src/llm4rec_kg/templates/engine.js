@@ -1,27 +1,42 @@
-// Loads Oxigraph's WebAssembly build (inlined as gzip+base64) and the graph's triples,
-// after the graph has been drawn, a chunk at a time. Runs in the same module as web.js,
-// so initSync, Store and namedNode are in scope.
+// Loads Oxigraph's WebAssembly build (inlined as gzip+base64) and the graph's triples.
+// The module is compiled (off the main thread) while the page's first view draws; the
+// triples are loaded, a chunk at a time, once that view has drawn and they are parsed.
+// Runs in the same async module as web.js, so initSync, Store and namedNode are in scope.
+// (Compiling earlier, as soon as the module's bytes are parsed, slowed the first view on a
+// two-core machine: the compiler threads took the cores the page was drawn with.)
 const app = window.llm4recApp;
 const block = (id) => document.getElementById(id).textContent;
 
-async function wasmBytes() {
-  const packed = Uint8Array.from(atob(block("oxigraph-wasm").trim()), (c) => c.charCodeAt(0));
-  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Response(stream).arrayBuffer();
+function base64Bytes(text) {
+  if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text.trim());
+  return Uint8Array.from(atob(text.trim()), (c) => c.charCodeAt(0));  // older browsers
 }
+
+function compileEngine() {
+  const packed = new Blob([base64Bytes(block("oxigraph-wasm"))]);
+  const wasm = packed.stream().pipeThrough(new DecompressionStream("gzip"));
+  const response = new Response(wasm, { headers: { "Content-Type": "application/wasm" } });
+  return WebAssembly.compileStreaming(response);
+}
+
+const compiled = compileEngine();
 
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function start() {
+  const module = await compiled;
   await app.drawn;
-  initSync({ module: await wasmBytes() });
+  await app.dataParsed;
+  initSync({ module });
   const rdf = JSON.parse(block("rdf-data"));
   const store = new Store();
   for (const [i, chunk] of rdf.chunks.entries()) {
     app.status(`Loading triples: part ${i + 1} of ${rdf.chunks.length}`);
     await nextFrame();
-    store.load(chunk, { format: rdf.format, base_iri: app.view.base });
+    // The page's own export, checked when it was built: no transaction to roll back.
+    store.load(chunk, { format: rdf.format, base_iri: app.view.base, no_transaction: true });
   }
+  await app.parsed;  // the editor and the chart library come after the data
   const root = document.documentElement;
   root.dataset.triples = String(store.size);
   root.dataset.readyMs = String(Math.round(performance.now()));
