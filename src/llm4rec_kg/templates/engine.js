@@ -1,9 +1,9 @@
-// Loads Oxigraph's WebAssembly build (inlined as gzip+base64) and the graph's triples.
-// The module is compiled (off the main thread) while the page's first view draws; the
-// triples are loaded, a chunk at a time, once that view has drawn and they are parsed.
-// Runs in the same async module as web.js, so initSync, Store and namedNode are in scope.
-// (Compiling earlier, as soon as the module's bytes are parsed, slowed the first view on a
-// two-core machine: the compiler threads took the cores the page was drawn with.)
+// Loads Oxigraph's WebAssembly build (inlined as gzip+base64) and the graph's triples,
+// a chunk at a time, once the first view has drawn. Runs in the same module as web.js, so
+// initSync, Store and namedNode are in scope. The module is compiled by compileStreaming,
+// off the main thread, while the first view draws. (Placing the engine and the triples
+// earlier in the page, to start sooner, delayed the first view by about 100 ms on a
+// two-core machine and made the engine ready no sooner: measured, then put back.)
 const app = window.llm4recApp;
 const block = (id) => document.getElementById(id).textContent;
 
@@ -26,7 +26,6 @@ const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
 async function start() {
   const module = await compiled;
   await app.drawn;
-  await app.dataParsed;
   initSync({ module });
   const rdf = JSON.parse(block("rdf-data"));
   const store = new Store();
@@ -36,7 +35,6 @@ async function start() {
     // The page's own export, checked when it was built: no transaction to roll back.
     store.load(chunk, { format: rdf.format, base_iri: app.view.base, no_transaction: true });
   }
-  await app.parsed;  // the editor and the chart library come after the data
   const root = document.documentElement;
   root.dataset.triples = String(store.size);
   root.dataset.readyMs = String(Math.round(performance.now()));

@@ -16,11 +16,6 @@ const started = performance.now();
 
 let resolveDrawn;
 const drawn = new Promise((resolve) => { resolveDrawn = resolve; });
-// The graph's triples are parsed before the editor and chart scripts, so the engine can
-// load them while those are parsed; it is ready once the whole page is.
-let resolveDataParsed;
-const dataParsed = new Promise((resolve) => { resolveDataParsed = resolve; });
-const parsed = new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
 let resolveReady;
 let rejectReady;
 const ready = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
@@ -718,8 +713,7 @@ function restore(hash) {
 window.addEventListener("popstate", () => restore(location.hash));
 
 Object.assign(app, {
-  view, namedQueries, byId, el, shorten, drawn, dataParsed, parsed, started, ready, focusNode, showDetails,
-  setView, painted, markDataParsed: () => resolveDataParsed(),
+  view, namedQueries, byId, el, shorten, drawn, started, ready, focusNode, showDetails, setView, painted,
   editor, runEditor, execute, highlight, csv, download,
   query(text) { return execute(text); },
   setStore(engineStore, makeNamedNode) {
