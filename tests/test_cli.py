@@ -143,6 +143,22 @@ def test_sync_of_a_file_with_nothing_to_read_exits_1_and_writes_nothing(
     assert (small_catalog / "sources.yaml").read_text() == before
 
 
+def test_a_list_of_bare_titles_is_refused_with_advice_that_fits_it(
+    small_catalog: Path, tmp_path: Path
+) -> None:
+    """No table, only names: the advice is about links that identify papers, not columns."""
+    bare = tmp_path / "bare.md"
+    bare.write_text("# Papers\n\n+ Overview\n  + Meta's HSTU\n  + TIGER applied to ranking\n")
+    before = (small_catalog / "sources.yaml").read_text()
+    code, out, err = _run(
+        "sync", "test-list", "--file", str(bare), "--commit", "fedcba8",
+        "--date", "2025-01-02", "--catalog", str(small_catalog),
+    )  # fmt: skip
+    assert code == 1 and out == "" and "nothing could be read" in err
+    assert "a link that identifies its paper" in err and "columns" not in err
+    assert (small_catalog / "sources.yaml").read_text() == before
+
+
 def test_sync_file_needs_commit_and_date(small_catalog: Path) -> None:
     code, _, err = _run("sync", "test-list", "--file", __file__, "--catalog", str(small_catalog))
     assert code == 2 and "--file needs exactly one LIST, --commit and --date" in err

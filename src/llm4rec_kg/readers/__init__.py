@@ -55,18 +55,23 @@ def read_snapshot(
         problems += [
             Problem(name, f.line, None, None, f"skipped: {f.message}") for f in reading.findings
         ]
-        problems.append(
-            Problem(
-                name,
-                None,
-                None,
-                None,
-                "if the file does list papers, declare what its columns mean in "
-                "catalog/sources.yaml (columns: {'Header': title}) and sync again",
-            )
-        )
+        problems.append(Problem(name, None, None, None, _advice(reading)))
         raise InvalidDataError("read", problems)
     return reading
+
+
+def _advice(reading: Reading) -> str:
+    """What to do about a file nothing was read from: declare a table's columns, or, with no
+    table, know that an entry needs a link that identifies its paper."""
+    if reading.tables:
+        return (
+            "if the file does list papers, declare what its columns mean in "
+            "catalog/sources.yaml (columns: {'Header': title}) and sync again"
+        )
+    return (
+        "an entry is read from a link that identifies its paper (arXiv, DOI, ACL Anthology, "
+        "OpenReview, ...): items that give only a title or a name identify none"
+    )
 
 
 __all__ = [

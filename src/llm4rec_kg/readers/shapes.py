@@ -159,6 +159,7 @@ class Reading:
     rows: list[SourceRow] = field(default_factory=list)
     findings: list[ReadFinding] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
+    tables: int = 0  # in the document, read or not: what to advise when nothing was read
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -663,6 +664,7 @@ def read(
         ReadFinding(line, "control characters removed from this line") for line in doc.controls
     ]
     doc = _without_sections(doc, skip_sections, reading)
+    reading.tables = len(doc.tables)
     for table in doc.tables:
         _TableReader(table, reading, columns).read()
     items = _ItemReader(reading, doc.items)
